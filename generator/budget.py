@@ -1,0 +1,129 @@
+"""The year's open budget, ``budgets/<id>/<YYYY>.yaml``, as the owners approved it.
+
+Unknown keys are errors: a misspelt ``amendmends:`` must not silently drop an
+approved change. Caps are exact decimals; the line of every cap is kept so a
+finding can point at it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import account as bc_account
+
+from generator import yamlsource as ys
+
+KEYS = {"year", "approved_by", "trustee", "income", "lines", "amendments"}
+TRUSTEE_KEYS = {"base_rate", "bonus_rate", "bonus_min_score"}
+AMENDMENT_KEYS = {"approved_by", "lines"}
+
+
+@dataclass(frozen=True)
+class TrusteeTerms:
+    base_rate: Decimal
+    bonus_rate: Decimal
+    bonus_min_score: Decimal | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Amendment:
+    approved_by: str
+    lines: dict[str, Decimal]
+    line: int
+    effective: datetime.date | None = None  # the approving vote's date, once resolved
+
+
+@dataclass
+class Budget:
+    path: Path
+    year: int
+    approved_by: str
+    trustee: TrusteeTerms | None
+    income: dict[str, Decimal]
+    lines: dict[str, Decimal]
+    line_of: dict[str, int]
+    amendments: list[Amendment] = field(default_factory=list)
+    approved_by_line: int = 1
+    approved: bool = False  # set once approved_by resolves to a passed vote
+
+    def cap(self, budget_line: str, on: datetime.date) -> Decimal:
+        """The line's cap on a date: the approved cap plus amendments voted by then."""
+        total = self.lines[budget_line]
+        for amendment in self.amendments:
+            if amendment.effective is not None and amendment.effective <= on:
+                total += amendment.lines.get(budget_line, Decimal(0))
+        return total
+
+    def covering_line(self, account: str) -> str | None:
+        """The most specific budget line that covers an account (a line covers its sub-accounts)."""
+        best: str | None = None
+        for budget_line in self.lines:
+            if (account == budget_line or account.startswith(budget_line + ":")) and (
+                    best is None or len(budget_line) > len(best)):
+                best = budget_line
+        return best
+
+
+def parse_budget(doc: ys.Document) -> Budget:
+    """Raises YamlProblem at the first thing that is wrong."""
+    data = doc.data
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        raise ys.YamlProblem(doc.line(unknown[0]), f"unknown key '{unknown[0]}' (allowed: {', '.join(sorted(KEYS))})")
+    for required in ("year", "approved_by", "lines"):
+        if required not in data:
+            raise ys.YamlProblem(doc.first_line, f"'{required}' is missing")
+    year = ys.integer(doc, data["year"], "year", low=1900, high=2999)
+    if doc.path.stem != str(year):
+        raise ys.YamlProblem(doc.line("year"), f"year {year} does not match the file name {doc.path.name}")
+    trustee = None
+    if data.get("trustee") is not None:
+        raw = ys.mapping(doc, data["trustee"], "trustee")
+        unknown = sorted(set(raw) - TRUSTEE_KEYS)
+        if unknown:
+            raise ys.YamlProblem(doc.line("trustee", unknown[0]),
+                                 f"unknown key 'trustee.{unknown[0]}' (allowed: {', '.join(sorted(TRUSTEE_KEYS))})")
+        if "base_rate" not in raw:
+            raise ys.YamlProblem(doc.line("trustee"), "'trustee.base_rate' is missing")
+        bonus_rate = ys.rate(doc, raw["bonus_rate"], "trustee", "bonus_rate") if "bonus_rate" in raw else Decimal(0)
+        min_score = ys.amount(doc, raw["bonus_min_score"], "trustee", "bonus_min_score") if "bonus_min_score" in raw else None
+        if bonus_rate and min_score is None:
+            raise ys.YamlProblem(doc.line("trustee", "bonus_rate"), "a bonus_rate needs bonus_min_score, the score that releases it")
+        trustee = TrusteeTerms(ys.rate(doc, raw["base_rate"], "trustee", "base_rate"), bonus_rate, min_score,
+                               doc.line("trustee"))
+    income = _accounts(doc, data.get("income") or {}, "income", "Income")
+    lines = _accounts(doc, data["lines"], "lines", "Expenses")
+    amendments = []
+    for index, raw in enumerate(ys.sequence(doc, data.get("amendments") or [], "amendments")):
+        entry = ys.mapping(doc, raw, "amendments", index)
+        unknown = sorted(set(entry) - AMENDMENT_KEYS)
+        if unknown:
+            raise ys.YamlProblem(doc.line("amendments", index, unknown[0]),
+                                 f"unknown key '{unknown[0]}' in an amendment (allowed: approved_by, lines)")
+        approved_by = ys.text(doc, entry.get("approved_by"), "amendments", index, "approved_by")
+        changes = _accounts(doc, entry.get("lines"), "amendments", "Expenses", index, "lines", signed=True)
+        for budget_line in changes:
+            if budget_line not in lines:
+                raise ys.YamlProblem(doc.line("amendments", index, "lines", budget_line),
+                                     f"amendment changes '{budget_line}', which is not a line of this budget")
+        amendments.append(Amendment(approved_by, changes, doc.line("amendments", index)))
+    return Budget(path=doc.path, year=year, approved_by=ys.text(doc, data["approved_by"], "approved_by"),
+                  trustee=trustee, income=income, lines=lines,
+                  line_of={name: doc.line("lines", name) for name in lines}, amendments=amendments,
+                  approved_by_line=doc.line("approved_by"))
+
+
+def _accounts(doc: ys.Document, raw: object, key: str, root: str, *path: str | int,
+              signed: bool = False) -> dict[str, Decimal]:
+    where = (key, *path) if path else (key,)
+    values = ys.mapping(doc, raw, *where)
+    result = {}
+    for name, value in values.items():
+        if not bc_account.is_valid(name) or not (name == root or name.startswith(root + ":")):
+            raise ys.YamlProblem(doc.line(*where, name), f"'{name}' is not an {root} account name")
+        result[name] = ys.amount(doc, value, *where, name, positive=not signed)
+    return result

@@ -1,0 +1,99 @@
+"""The ``trustfund`` command line. Exit 0 clean, 1 findings, 2 usage or setup error."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from generator.books import compound_ids, load_books
+from generator.findings import Finding, from_error, render
+from generator.scaffold import ScaffoldError, scaffold
+
+CLEAN, FINDINGS, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def find_root(start: Path) -> Path:
+    """The repository root: the nearest folder at or above ``start`` that has ``ledgers/``."""
+    for folder in (start, *start.parents):
+        if (folder / "ledgers").is_dir():
+            return folder
+    raise UsageError(f"no ledgers/ folder in {start} or above it; run trustfund inside a trustfund repository "
+                     "or pass --root")
+
+
+def check(root: Path, compound: str | None) -> list[Finding]:
+    ids = compound_ids(root)
+    if compound is not None:
+        if compound not in ids:
+            raise UsageError(f"no compound '{compound}' under {root / 'ledgers'} (there are: {', '.join(ids) or 'none'})")
+        ids = [compound]
+    findings: list[Finding] = []
+    for compound_id in ids:
+        books = load_books(root, compound_id)
+        findings.extend(from_error(error, root) for error in books.errors)
+    # Beancount reports some errors twice when several validations see them; once is enough.
+    return sorted(set(findings), key=lambda f: (f.path, f.line, f.rule, f.message))
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    root = args.root.resolve() if args.root else find_root(Path.cwd())
+    findings = check(root, args.compound)
+    output = render(findings, args.format)
+    if output:
+        print(output)
+    if args.format == "text":
+        count = len(findings)
+        print(f"trustfund check: {count} finding{'s' if count != 1 else ''}", file=sys.stderr)
+    return FINDINGS if findings else CLEAN
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    root = args.root.resolve() if args.root else Path.cwd()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.id):
+        raise UsageError(f"compound id '{args.id}' must be lowercase letters, digits and hyphens, e.g. qingshui-garden")
+    try:
+        written = scaffold(root, args.id, name=args.name, name_en=args.name_en)
+    except ScaffoldError as problem:
+        raise UsageError(str(problem)) from None
+    for path in written:
+        print(path.relative_to(root))
+    print(f"trustfund new: compound '{args.id}' created; edit ledgers/{args.id}/compound.yaml, then run "
+          "trustfund check", file=sys.stderr)
+    return CLEAN
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="trustfund", description="Open books for trust-model property management.")
+    top.add_argument("--root", type=Path, help="the repository (default: the folder with ledgers/ at or above here)")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check_cmd = commands.add_parser("check", help="lint, load every compound, run every rule")
+    check_cmd.add_argument("--compound", metavar="ID", help="check only this compound")
+    check_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    check_cmd.set_defaults(run=_cmd_check)
+    new_cmd = commands.add_parser("new", help="scaffold a compound that passes check")
+    new_cmd.add_argument("id", help="the compound id: lowercase letters, digits, hyphens")
+    new_cmd.add_argument("--name", help="Chinese name (default: the id)")
+    new_cmd.add_argument("--name-en", help="English name (default: the id)")
+    new_cmd.set_defaults(run=_cmd_new)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:
+        return USAGE if exit_.code not in (0, None) else CLEAN
+    try:
+        result: int = args.run(args)
+        return result
+    except UsageError as problem:
+        print(f"trustfund: {problem}", file=sys.stderr)
+        return USAGE
+    except KeyboardInterrupt:
+        return USAGE

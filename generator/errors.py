@@ -1,0 +1,81 @@
+"""Typed findings that Beancount, Fava and ``trustfund check`` all understand.
+
+Every error is a Beancount-style ``(source, message, entry)`` tuple whose
+``source`` holds ``filename`` and ``lineno``. The message starts with the
+rule id, so ``bean-check`` and Fava show which rule refused the books.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, NamedTuple
+
+
+class RuleError(NamedTuple):
+    source: dict[str, Any]
+    message: str
+    entry: Any
+
+
+class VoucherError(RuleError):
+    rule: ClassVar[str] = "voucher"
+
+
+class EvidenceError(RuleError):
+    rule: ClassVar[str] = "evidence"
+
+
+class ItemisedError(RuleError):
+    rule: ClassVar[str] = "itemised"
+
+
+class BudgetCapError(RuleError):
+    rule: ClassVar[str] = "budget-cap"
+
+
+class UnbudgetedError(RuleError):
+    rule: ClassVar[str] = "unbudgeted"
+
+
+class TrusteeFeeError(RuleError):
+    rule: ClassVar[str] = "trustee-fee"
+
+
+class AccountsError(RuleError):
+    rule: ClassVar[str] = "accounts"
+
+
+class PrivacyError(RuleError):
+    rule: ClassVar[str] = "privacy"
+
+
+class BudgetFileError(RuleError):
+    rule: ClassVar[str] = "budget"
+
+
+class CompoundFileError(RuleError):
+    rule: ClassVar[str] = "compound"
+
+
+class NoticeFileError(RuleError):
+    rule: ClassVar[str] = "notice"
+
+
+class LintError(RuleError):
+    """A source-lint finding; ``rule`` is taken from the message prefix (``lint-pad`` …)."""
+
+    rule: ClassVar[str] = "lint"
+
+
+def source(filename: str | Path, lineno: int) -> dict[str, Any]:
+    return {"filename": str(filename), "lineno": lineno}
+
+
+def make(kind: type[RuleError], where: dict[str, Any], message: str, entry: Any = None) -> RuleError:
+    """An error of ``kind`` at ``where`` whose message begins with the rule id."""
+    return kind({"filename": where.get("filename", "<unknown>"), "lineno": where.get("lineno", 0)},
+                f"{kind.rule}: {message}", entry)
+
+
+def lint(rule: str, filename: str | Path, lineno: int, message: str) -> LintError:
+    return LintError(source(filename, lineno), f"{rule}: {message}", None)
