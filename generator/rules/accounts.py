@@ -21,7 +21,7 @@ from generator.rules.context import from_ledger
 
 __plugins__ = ("rule",)
 
-DISPLAY_NAMES = (("name", "Chinese display name", "保洁费"), ("name_en", "English display name", "Cleaning"))
+DISPLAY_NAMES = (("name", "Chinese display name", "中文名称"), ("name_en", "English display name", "English name"))
 
 
 def rule(entries: list[data.Directive], options_map: dict[str, Any],

@@ -18,11 +18,13 @@ date and a sequence of four or more digits — and never reused::
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from beancount.core import data
 
 from generator import errors as err
+from generator.compound import compound_of
 from generator.rules.context import from_ledger
 
 __plugins__ = ("rule",)
@@ -32,6 +34,7 @@ PATTERN = re.compile(r"^(\d{4})-(\d{4,})$")
 
 def rule(entries: list[data.Directive], options_map: dict[str, Any],
          config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
+    _, root, _ = compound_of(options_map["filename"])
     errors: list[err.RuleError] = []
     seen: dict[str, dict[str, Any]] = {}
     for entry in entries:
@@ -53,8 +56,13 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
         elif voucher in seen:
             first = seen[voucher]
             errors.append(err.make(err.VoucherError, entry.meta,
-                                   f"voucher {voucher} is already used at {first['filename']}:{first['lineno']}; "
+                                   f"voucher {voucher} is already used at {_relative(first['filename'], root)}:{first['lineno']}; "
                                    "a voucher number is never reused — use the next free number", entry))
         else:
             seen[voucher] = entry.meta
     return entries, errors
+
+
+def _relative(filename: str, root: Path) -> str:
+    prefix = str(root) + "/"
+    return filename[len(prefix):] if filename.startswith(prefix) else filename

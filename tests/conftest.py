@@ -1,0 +1,162 @@
+"""Books written in a test's docstring, in a real repository layout under ``tmp_path``.
+
+``repo`` is an empty compound ``test`` with a profile, a chart of accounts,
+an approved 2026 budget and its vote; ``books`` also writes the requesting
+test's docstring as the March 2026 journal. Everything goes through the real
+loader: ``plugin "generator.rules"`` in ``main.beancount``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from beancount import loader
+
+from generator.cli import check
+from generator.findings import Finding
+
+PROFILE = """\
+name: 测试花园
+name_en: Test Garden
+description: 测试用虚构小区 / a fictitious compound for tests
+households: 100
+floor_area: 10000.00
+currency: CNY
+evidence_threshold: 500.00
+accounts: {fund: Assets:Bank:Fund, trustee_fee: Expenses:TrusteeFee}
+signers:
+  - {principal: treasurer-t, role: treasurer, key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnlyForTests"}
+"""
+
+MAIN = """\
+option "title" "测试花园"
+option "operating_currency" "CNY"
+option "tolerance_multiplier" "0"
+plugin "generator.rules"
+include "accounts.beancount"
+include "20[0-9][0-9]/[01][0-9].beancount"
+"""
+
+ACCOUNTS = """\
+2025-01-01 open Assets:Bank:Fund CNY
+  name: "共有资金账户"
+  name_en: "Common fund"
+2025-01-01 open Equity:Opening CNY
+  name: "期初结余"
+  name_en: "Opening balance"
+2025-01-01 open Income:PropertyFees CNY
+  name: "物业费"
+  name_en: "Property fees"
+2025-01-01 open Income:Parking CNY
+  name: "停车费"
+  name_en: "Parking"
+  itemise: TRUE
+2025-01-01 open Expenses:Cleaning CNY
+  name: "保洁费"
+  name_en: "Cleaning"
+2025-01-01 open Expenses:Repairs CNY
+  name: "维修费"
+  name_en: "Repairs"
+2025-01-01 open Expenses:Repairs:Elevator CNY
+  name: "电梯维修"
+  name_en: "Elevator repairs"
+2025-01-01 open Expenses:Greening CNY
+  name: "绿化费"
+  name_en: "Greening"
+2025-01-01 open Expenses:TrusteeFee CNY
+  name: "受托人酬金"
+  name_en: "Trustee remuneration"
+"""
+
+BUDGET_2026 = """\
+year: 2026
+approved_by: 2025-12-20-budget-vote
+trustee:
+  base_rate: 0.12
+  bonus_rate: 0.03
+  bonus_min_score: 90
+income:
+  Income:PropertyFees: 200000.00
+lines:
+  Expenses:Cleaning: 10000.00
+  Expenses:Repairs: 5000.00
+"""
+
+VOTE = """\
+---
+title: 2026年度预算表决结果
+date: 2025-12-20
+kind: vote
+matter: budget
+households: {total: 100, voted: 80, for: 70}
+area: {total: 10000.00, voted: 8000.00, for: 7000.00}
+result: passed
+---
+同意票过半，预算通过。
+"""
+
+OPENING = """\
+2026-01-01 * "示例银行" "期初结余"
+  voucher: "2026-0001"
+  Assets:Bank:Fund   100000.00 CNY
+  Equity:Opening
+"""
+
+
+class Repo:
+    """A trustfund repository with one compound, ``test``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.compound = root / "ledgers" / "test"
+        self.write("ledgers/test/compound.yaml", PROFILE)
+        self.write("ledgers/test/main.beancount", MAIN)
+        self.write("ledgers/test/accounts.beancount", ACCOUNTS)
+        self.write("ledgers/test/2026/01.beancount", OPENING)
+        self.write("budgets/test/2026.yaml", BUDGET_2026)
+        self.write("notices/test/2025-12-20-budget-vote.md", VOTE)
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def journal(self, text: str, month: str = "2026/03") -> Path:
+        return self.write(f"ledgers/test/{month}.beancount", text)
+
+    def voucher_file(self, name: str, content: bytes = b"%PDF-1.4\n%fictitious test receipt\n") -> Path:
+        return self.write(f"ledgers/test/vouchers/{name}", content)
+
+    def check(self) -> list[Finding]:
+        return check(self.root, None)
+
+    def rules(self) -> set[str]:
+        return {finding.rule for finding in self.check()}
+
+    def load(self) -> tuple[list[Any], list[Any], dict[str, Any]]:
+        loader.initialize(use_cache=False)
+        entries, errors, options = loader.load_file(str(self.compound / "main.beancount"))
+        return entries, errors, options
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return Repo(tmp_path)
+
+
+@pytest.fixture
+def books(repo: Repo, request: pytest.FixtureRequest) -> Repo:
+    """The repo with the requesting test's docstring as its March 2026 journal."""
+    repo.journal(textwrap.dedent(request.function.__doc__ or ""))
+    return repo
+
+
+def only(findings: list[Finding], rule: str) -> list[Finding]:
+    return [finding for finding in findings if finding.rule == rule]
