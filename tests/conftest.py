@@ -154,7 +154,7 @@ def repo(tmp_path: Path) -> Repo:
 @pytest.fixture
 def books(repo: Repo, request: pytest.FixtureRequest) -> Repo:
     """The repo with the requesting test's docstring as its March 2026 journal."""
-    repo.journal(textwrap.dedent(request.function.__doc__ or ""))
+    repo.journal(textwrap.dedent(request.function.__doc__ or "").lstrip("\n"))
     return repo
 
 
