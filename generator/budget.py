@@ -90,9 +90,11 @@ def parse_budget(doc: ys.Document) -> Budget:
         if "base_rate" not in raw:
             raise ys.YamlProblem(doc.line("trustee"), "'trustee.base_rate' is missing")
         bonus_rate = ys.rate(doc, raw["bonus_rate"], "trustee", "bonus_rate") if "bonus_rate" in raw else Decimal(0)
-        min_score = ys.amount(doc, raw["bonus_min_score"], "trustee", "bonus_min_score") if "bonus_min_score" in raw else None
+        min_score = (ys.amount(doc, raw["bonus_min_score"], "trustee", "bonus_min_score")
+                     if "bonus_min_score" in raw else None)
         if bonus_rate and min_score is None:
-            raise ys.YamlProblem(doc.line("trustee", "bonus_rate"), "a bonus_rate needs bonus_min_score, the score that releases it")
+            raise ys.YamlProblem(doc.line("trustee", "bonus_rate"),
+                                 "a bonus_rate needs bonus_min_score, the score that releases it")
         trustee = TrusteeTerms(ys.rate(doc, raw["base_rate"], "trustee", "base_rate"), bonus_rate, min_score,
                                doc.line("trustee"))
     income = _accounts(doc, data.get("income") or {}, "income", "Income")

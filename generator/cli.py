@@ -31,7 +31,8 @@ def check(root: Path, compound: str | None) -> list[Finding]:
     ids = compound_ids(root)
     if compound is not None:
         if compound not in ids:
-            raise UsageError(f"no compound '{compound}' under {root / 'ledgers'} (there are: {', '.join(ids) or 'none'})")
+            raise UsageError(f"no compound '{compound}' under {root / 'ledgers'} "
+                             f"(there are: {', '.join(ids) or 'none'})")
         ids = [compound]
     findings: list[Finding] = []
     for compound_id in ids:

@@ -109,7 +109,8 @@ def _resolve_approvals(compound: Compound, budget: Budget) -> list[err.RuleError
                                f"the {budget.year} budget counts as not approved"))
     elif vote.date.year > budget.year:
         errors.append(err.make(err.BudgetFileError, err.source(budget.path, budget.approved_by_line),
-                               f"approved_by '{budget.approved_by}' is dated {vote.date}, after the year {budget.year}"))
+                               f"approved_by '{budget.approved_by}' is dated {vote.date}, "
+                               f"after the year {budget.year}"))
     else:
         budget.approved = True
     resolved = []

@@ -73,8 +73,9 @@ def source(filename: str | Path, lineno: int) -> dict[str, Any]:
 
 def make(kind: type[RuleError], where: dict[str, Any], message: str, entry: Any = None) -> RuleError:
     """An error of ``kind`` at ``where`` whose message begins with the rule id."""
+    rule: str = getattr(kind, "rule")  # noqa: B009 — set by every subclass; a NamedTuple base cannot declare it
     return kind({"filename": where.get("filename", "<unknown>"), "lineno": where.get("lineno", 0)},
-                f"{kind.rule}: {message}", entry)
+                f"{rule}: {message}", entry)
 
 
 def lint(rule: str, filename: str | Path, lineno: int, message: str) -> LintError:

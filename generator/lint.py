@@ -164,10 +164,12 @@ def _lint_ledger_text(path: Path, text: str, folder: Path, is_main: bool) -> lis
         else:
             errors.extend(_lint_include(path, line, first, folder))
     if is_main and not has_rules:
-        errors.append(err.lint("lint-plugin", path, 1, 'main.beancount must enable the rules: plugin "generator.rules"'))
+        errors.append(err.lint("lint-plugin", path, 1,
+                               'main.beancount must enable the rules: plugin "generator.rules"'))
     if is_main and not has_tolerance:
         errors.append(err.lint("lint-option", path, 1,
-                               'main.beancount must set option "tolerance_multiplier" "0" (balances exact to the cent)'))
+                               'main.beancount must set option "tolerance_multiplier" "0" '
+                               "(balances exact to the cent)"))
     for match in DATED.finditer(text):
         if match.group(1).startswith("pad"):
             errors.append(err.lint("lint-pad", path, lines.of(match.start()),
@@ -202,5 +204,6 @@ def _lint_amounts(path: Path, code: str, lines: Lines) -> list[err.LintError]:
         number = match.group(1)
         if "." in number and len(number.split(".")[1]) > MAX_DECIMALS:
             errors.append(err.lint("lint-amount", path, lines.of(match.start(1)),
-                                   f"amount {number} has more than {MAX_DECIMALS} decimals; money is exact to the cent"))
+                                   f"amount {number} has more than {MAX_DECIMALS} decimals; "
+                                   "money is exact to the cent"))
     return errors

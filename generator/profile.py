@@ -17,7 +17,8 @@ from beancount.core import account as bc_account
 from generator import yamlsource as ys
 
 ROLES = ("treasurer", "committee", "supervisor")
-KEY_PATTERN = re.compile(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com)\s+[A-Za-z0-9+/=]+(\s.*)?$")
+KEY_PATTERN = re.compile(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com)"
+                         r"\s+[A-Za-z0-9+/=]+(\s.*)?$")
 PRINCIPAL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CURRENCY_PATTERN = re.compile(r"^[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]$")
 
@@ -61,7 +62,8 @@ def parse_profile(doc: ys.Document) -> Profile:
             raise ys.YamlProblem(doc.line("accounts"), f"'accounts.{role}' is missing")
         name = ys.text(doc, accounts[role], "accounts", role)
         if not bc_account.is_valid(name):
-            raise ys.YamlProblem(doc.line("accounts", role), f"'accounts.{role}' is not a Beancount account name: {name!r}")
+            raise ys.YamlProblem(doc.line("accounts", role),
+                                 f"'accounts.{role}' is not a Beancount account name: {name!r}")
         account_names[role] = name
     signers = []
     for index, raw in enumerate(ys.sequence(doc, data["signers"], "signers")):
@@ -71,11 +73,14 @@ def parse_profile(doc: ys.Document) -> Profile:
         key = ys.text(doc, entry.get("key"), "signers", index, "key")
         if not PRINCIPAL_PATTERN.match(principal):
             raise ys.YamlProblem(doc.line("signers", index, "principal"),
-                                 f"principal must be a role id of lowercase letters, digits, '.', '_' or '-' (no personal names), got {principal!r}")
+                                 "principal must be a role id of lowercase letters, digits, '.', '_' or '-' "
+                                 f"(no personal names), got {principal!r}")
         if role not in ROLES:
-            raise ys.YamlProblem(doc.line("signers", index, "role"), f"role must be one of {', '.join(ROLES)}, got {role!r}")
+            raise ys.YamlProblem(doc.line("signers", index, "role"),
+                                 f"role must be one of {', '.join(ROLES)}, got {role!r}")
         if not KEY_PATTERN.match(key):
-            raise ys.YamlProblem(doc.line("signers", index, "key"), "key must be an SSH public key line such as 'ssh-ed25519 AAAA…'")
+            raise ys.YamlProblem(doc.line("signers", index, "key"),
+                                 "key must be an SSH public key line such as 'ssh-ed25519 AAAA…'")
         signers.append(Signer(principal, role, key, doc.line("signers", index)))
     known = {"name", "name_en", "households", "floor_area", "currency", "evidence_threshold", "accounts", "signers"}
     return Profile(

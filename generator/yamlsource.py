@@ -112,7 +112,8 @@ def rate(doc: Document, value: Any, *key: str | int) -> Decimal:
     except ArithmeticError:
         number = None
     if number is None or not number.is_finite() or not Decimal(0) <= number <= Decimal(1):
-        raise YamlProblem(doc.line(*key), f"'{_name(key)}' must be a fraction between 0 and 1 (0.15 for 15%), got {value!r}")
+        raise YamlProblem(doc.line(*key),
+                          f"'{_name(key)}' must be a fraction between 0 and 1 (0.15 for 15%), got {value!r}")
     return number
 
 

@@ -52,7 +52,8 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
         files = names(value)
         if value is not None and not files:
             errors.append(err.make(err.EvidenceError, entry.meta,
-                                   'evidence must name files under vouchers/, e.g. evidence: "2026/03/2026-0031-invoice.pdf"',
+                                   "evidence must name files under vouchers/, "
+                                   'e.g. evidence: "2026/03/2026-0031-invoice.pdf"',
                                    entry))
         for name in files:
             found = voucher_file(compound, name, EVIDENCE_SUFFIXES, checked)

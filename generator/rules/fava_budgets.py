@@ -55,5 +55,7 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
 
 def _budget_entry(budget: Budget, budget_line: str, date: datetime.date, cap: Decimal, currency: str) -> data.Custom:
     meta = data.new_metadata(str(budget.path), budget.line_of[budget_line])
-    return data.Custom(meta, date, "budget", [ValueType(budget_line, account.TYPE), ValueType("yearly", str),
+    # Beancount's grammar types account values with the string sentinel account.TYPE.
+    account_value = ValueType(budget_line, account.TYPE)  # type: ignore[arg-type]
+    return data.Custom(meta, date, "budget", [account_value, ValueType("yearly", str),
                                               ValueType(amount.Amount(cap, currency), amount.Amount)])

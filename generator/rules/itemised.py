@@ -112,7 +112,8 @@ def _itemised_income(entry: data.Transaction, itemised: set[str]) -> tuple[Decim
 def _check_sheet(compound: Compound, entry: data.Transaction, detail: object, amount: Decimal, currency: str,
                  checked: dict[str, Path | str]) -> list[err.RuleError]:
     if not isinstance(detail, str):
-        return [err.make(err.ItemisedError, entry.meta, 'detail must name a CSV file: detail: "YYYY/MM/sheet.csv"', entry)]
+        return [err.make(err.ItemisedError, entry.meta,
+                         'detail must name a CSV file: detail: "YYYY/MM/sheet.csv"', entry)]
     found = voucher_file(compound, detail.strip(), DETAIL_SUFFIXES, checked)
     if isinstance(found, str):
         return [err.make(err.ItemisedError, entry.meta, f"detail sheet {found}", entry)]

@@ -56,7 +56,8 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
         elif voucher in seen:
             first = seen[voucher]
             errors.append(err.make(err.VoucherError, entry.meta,
-                                   f"voucher {voucher} is already used at {_relative(first['filename'], root)}:{first['lineno']}; "
+                                   f"voucher {voucher} is already used at "
+                                   f"{_relative(first['filename'], root)}:{first['lineno']}; "
                                    "a voucher number is never reused — use the next free number", entry))
         else:
             seen[voucher] = entry.meta
