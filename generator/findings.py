@@ -45,7 +45,9 @@ def from_error(error: Any, root: Path) -> Finding:
 
 def _relative(filename: str, root: Path) -> str:
     try:
-        return str(Path(filename).resolve().relative_to(root.resolve()))
+        # Resolve the folder only: a finding about a symlink must name the link, not its target.
+        path = Path(filename)
+        return str((path.parent.resolve() / path.name).relative_to(root.resolve()))
     except (ValueError, OSError):
         return filename
 

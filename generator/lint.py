@@ -43,9 +43,11 @@ COMMENT = re.compile(r";[^\n]*")
 DIRECTIVE = re.compile(r'^(option|plugin|include)[ \t]+("(?:[^"\\\n]|\\.)*")(?:[ \t]+("(?:[^"\\\n]|\\.)*"))?',
                        re.M)
 DATED = re.compile(r'^\d{4}-\d{2}-\d{2}[ \t]+(pad\b|custom[ \t]+"fava-extension")', re.M)
-# The units of a posting (indented account, then a number) and of a balance assertion.
-UNITS = re.compile(r"^(?:[ \t]+[!*]?[ \t]*|\d{4}-\d{2}-\d{2}[ \t]+balance[ \t]+)"
-                   r"[A-Z][A-Za-z0-9:-]*[ \t]+\(?[ \t]*([-+]?[\d,]*\.?\d+)", re.M)
+# The units of a posting (indented, optional flag, account) and of a balance assertion: the
+# whole expression between the account and the currency, cost or price.
+UNITS = re.compile(r"^(?:[ \t]+(?:[!*&#?%PSTCURM][ \t]+)?|\d{4}-\d{2}-\d{2}[ \t]+balance[ \t]+)"
+                   r"[A-Z][A-Za-z0-9:-]*[ \t]+([^A-Z{@\n]*?)[ \t]*(?=[A-Z{@]|$)", re.M)
+PLAIN_NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+$")
 LONG_NUMBER = re.compile(r"(?<![\w:.])[-+]?(\d[\d,]*)(?:\.\d+)?(?![\w.])")
 
 
@@ -151,11 +153,10 @@ def _lint_ledger_text(path: Path, text: str, folder: Path, is_main: bool) -> lis
                 errors.append(err.lint("lint-option", path, line, f'option "{first}" is not allowed; allowed: '
                                        f"{', '.join(sorted(ALLOWED_OPTIONS))}"))
             elif first == "tolerance_multiplier":
+                has_tolerance = True
                 if second.strip() != "0":
                     errors.append(err.lint("lint-option", path, line, 'tolerance_multiplier must be "0" so every '
                                            f'balance is exact to the cent, not "{second}"'))
-                else:
-                    has_tolerance = True
         elif keyword == "plugin":
             if first not in ALLOWED_PLUGINS:
                 errors.append(err.lint("lint-plugin", path, line, f'plugin "{first}" is not allowed; allowed: '
@@ -201,8 +202,16 @@ def _lint_amounts(path: Path, code: str, lines: Lines) -> list[err.LintError]:
             errors.append(err.lint("lint-amount", path, lines.of(match.start()),
                                    f"amount {match.group().strip()} has more than {MAX_INTEGER_DIGITS} integer digits"))
     for match in UNITS.finditer(code):
-        number = match.group(1)
-        if "." in number and len(number.split(".")[1]) > MAX_DECIMALS:
+        number = match.group(1).strip()
+        if not number:
+            continue
+        if "~" in number:
+            errors.append(err.lint("lint-amount", path, lines.of(match.start(1)),
+                                   f"balance tolerance '{number}' is not allowed; balances are exact to the cent"))
+        elif not PLAIN_NUMBER.match(number):
+            errors.append(err.lint("lint-amount", path, lines.of(match.start(1)),
+                                   f"amount '{number}' must be written as a plain number such as 1234.56"))
+        elif "." in number and len(number.split(".")[1]) > MAX_DECIMALS:
             errors.append(err.lint("lint-amount", path, lines.of(match.start(1)),
                                    f"amount {number} has more than {MAX_DECIMALS} decimals; "
                                    "money is exact to the cent"))

@@ -14,12 +14,17 @@ code named by the ledger; those entries are removed so Fava never loads them::
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
 
 from generator import errors as err
-from generator.lint import ALLOWED_PLUGINS
+from generator.lint import ALLOWED_PLUGINS, MAX_DECIMALS, MAX_INTEGER_DIGITS
+from generator.money import CENT
+from generator.rules.context import from_ledger
+
+LIMIT = Decimal(10) ** MAX_INTEGER_DIGITS
 
 __plugins__ = ("rule",)
 
@@ -35,8 +40,18 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
         if name not in ALLOWED_PLUGINS:
             errors.append(err.lint("lint-plugin", main, 1, f'plugin "{name}" is not allowed; allowed: '
                                    f"{', '.join(sorted(ALLOWED_PLUGINS))}"))
+    if options_map.get("plugin_processing_mode") != "default":
+        errors.append(err.lint("lint-option", main, 1, 'option "plugin_processing_mode" is not allowed: '
+                               "it switches off Beancount's own checks"))
     kept: list[data.Directive] = []
     for entry in entries:
+        if isinstance(entry, data.Transaction):
+            errors.extend(_amount_errors(entry, [posting.units for posting in entry.postings]))
+        elif isinstance(entry, data.Balance):
+            errors.extend(_amount_errors(entry, [entry.amount]))
+            if entry.tolerance is not None:
+                errors.append(err.lint("lint-amount", entry.meta["filename"], entry.meta["lineno"],
+                                       "a balance tolerance (~) is not allowed; balances are exact to the cent"))
         if isinstance(entry, data.Pad):
             errors.append(err.lint("lint-pad", entry.meta["filename"], entry.meta["lineno"],
                                    "pad is not allowed: it books an amount nobody wrote; enter the real transaction"))
@@ -46,3 +61,19 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
             continue
         kept.append(entry)
     return kept, errors
+
+
+def _amount_errors(entry: data.Directive, amounts: list[Any]) -> list[err.RuleError]:
+    """Amounts as Beancount computed them (after any arithmetic): cents, at most 12 integer digits."""
+    errors: list[err.RuleError] = []
+    for units in amounts:
+        number = getattr(units, "number", None)
+        if number is None or not from_ledger(entry):
+            continue
+        exponent = number.as_tuple().exponent
+        if (isinstance(exponent, int) and exponent < -MAX_DECIMALS and number != number.quantize(CENT)) or \
+                abs(number) >= LIMIT:
+            errors.append(err.lint("lint-amount", entry.meta["filename"], entry.meta["lineno"],
+                                   f"amount {number} is not exact to the cent or has more than "
+                                   f"{MAX_INTEGER_DIGITS} integer digits"))
+    return errors
