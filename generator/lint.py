@@ -46,8 +46,9 @@ DATED = re.compile(r'^\d{4}-\d{2}-\d{2}[ \t]+(pad\b|custom[ \t]+"fava-extension"
 # The units of a posting (indented, optional flag, account) and of a balance assertion: the
 # whole expression between the account and the currency, cost or price.
 UNITS = re.compile(r"^(?:[ \t]+(?:[!*&#?%PSTCURM][ \t]+)?|\d{4}-\d{2}-\d{2}[ \t]+balance[ \t]+)"
-                   r"[A-Z][A-Za-z0-9:-]*[ \t]+([^A-Z{@\n]*?)[ \t]*(?=[A-Z{@]|$)", re.M)
+                   r"[A-Z][A-Za-z0-9:-]*[ \t]+([^A-Z{@;\n]*?)[ \t]*(?=[A-Z{@;]|$)", re.M)
 PLAIN_NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+$")
+MAYBE_LONG = re.compile(r"\d{13}|\d,\d{3},\d{3},\d{3},\d{3}")
 LONG_NUMBER = re.compile(r"(?<![\w:.])[-+]?(\d[\d,]*)(?:\.\d+)?(?![\w.])")
 
 
@@ -178,8 +179,7 @@ def _lint_ledger_text(path: Path, text: str, folder: Path, is_main: bool) -> lis
         else:
             errors.append(err.lint("lint-plugin", path, lines.of(match.start()),
                                    'custom "fava-extension" is not allowed: it makes Fava run code'))
-    if any(char.isdigit() for char in text):
-        errors.extend(_lint_amounts(path, _blank_strings(text), lines))
+    errors.extend(_lint_amounts(path, text, lines))
     return errors
 
 
@@ -195,13 +195,17 @@ def _lint_include(path: Path, line: int, pattern: str, folder: Path) -> list[err
     return []
 
 
-def _lint_amounts(path: Path, code: str, lines: Lines) -> list[err.LintError]:
+def _lint_amounts(path: Path, text: str, lines: Lines) -> list[err.LintError]:
     errors: list[err.LintError] = []
-    for match in LONG_NUMBER.finditer(code):
-        if len(match.group(1).replace(",", "")) > MAX_INTEGER_DIGITS:
-            errors.append(err.lint("lint-amount", path, lines.of(match.start()),
-                                   f"amount {match.group().strip()} has more than {MAX_INTEGER_DIGITS} integer digits"))
-    for match in UNITS.finditer(code):
+    # Only a text with a long run of digits needs the slow scan, with strings and comments blanked.
+    if MAYBE_LONG.search(text):
+        for match in LONG_NUMBER.finditer(_blank_strings(text)):
+            if len(match.group(1).replace(",", "")) > MAX_INTEGER_DIGITS:
+                errors.append(err.lint("lint-amount", path, lines.of(match.start()),
+                                       f"amount {match.group().strip()} has more than {MAX_INTEGER_DIGITS} "
+                                       "integer digits"))
+    # Posting and balance lines hold no strings before their amount, so the raw text will do.
+    for match in UNITS.finditer(text):
         number = match.group(1).strip()
         if not number:
             continue

@@ -68,10 +68,12 @@ def read_sheet(path: Path) -> tuple[list[dict[str, str]], Decimal | None, str | 
 def rule(entries: list[data.Directive], options_map: dict[str, Any],
          config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
     compound = compound_for(options_map, config)
-    itemised = itemised_accounts(entries)
+    opened = itemised_accounts(entries)
     errors: list[err.RuleError] = []
-    if not itemised:
+    if not opened:
         return entries, errors
+    # Whether each account seen is itemised (opened so, or below one that is), decided once.
+    itemised = dict.fromkeys(opened, True)
     checked: dict[str, Path | str] = {}
     for entry in entries:
         if not isinstance(entry, data.Transaction) or not from_ledger(entry):
@@ -93,19 +95,22 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
     return entries, errors
 
 
-def _itemised_income(entry: data.Transaction, itemised: set[str]) -> tuple[Decimal, str, list[str]] | None:
+def _itemised_income(entry: data.Transaction, itemised: dict[str, bool]) -> tuple[Decimal, str, list[str]] | None:
     total = Decimal(0)
     currency = ""
     accounts: list[str] = []
     for posting in entry.postings:
-        if posting.account in itemised or any(posting.account.startswith(a + ":") for a in itemised):
+        account = posting.account
+        if account not in itemised:
+            itemised[account] = any(account.startswith(a + ":") for a, is_open in list(itemised.items()) if is_open)
+        if itemised[account]:
             units = posting.units
             if units is None or units.number is None:
                 continue
             total -= units.number  # income is booked negative
             currency = units.currency
-            if posting.account not in accounts:
-                accounts.append(posting.account)
+            if account not in accounts:
+                accounts.append(account)
     return (total, currency, accounts) if accounts else None
 
 
