@@ -28,6 +28,8 @@ def find_root(start: Path) -> Path:
 
 
 def check(root: Path, compound: str | None) -> list[Finding]:
+    if not (root / "ledgers").is_dir():
+        raise UsageError(f"{root} has no ledgers/ folder; pass the repository with --root")
     ids = compound_ids(root)
     if compound is not None:
         if compound not in ids:
