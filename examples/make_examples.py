@@ -31,6 +31,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.scaffold import ACCOUNTS
+
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ROOT / "examples" / "keys"
 CENT = Decimal("0.01")
@@ -215,24 +218,10 @@ class Txn:
         return f"{y}/{m:02d}/{self.voucher}-{self.detail[0]}.csv"
 
 
-ACCOUNTS_COMMON = [
-    (FUND, "共有资金银行账户", "Common fund bank account", False),
-    (OPENING, "期初结余", "Opening balance", False),
-    ("Income:PropertyFees", "物业费", "Property fees", False),
-    ("Income:Parking", "停车费", "Parking income", True),
-    ("Income:Advertising", "广告费", "Advertising income", True),
-    ("Income:Rental", "场地租金", "Rental income", True),
-    ("Income:Interest", "利息收入", "Bank interest", False),
-    ("Expenses:Cleaning", "保洁费", "Cleaning", False),
-    ("Expenses:Security", "秩序维护费", "Security", False),
-    ("Expenses:Greening", "绿化养护费", "Greening", False),
-    ("Expenses:Repairs", "维修费", "Repairs", False),
-    ("Expenses:Repairs:Elevator", "电梯维修费", "Elevator repairs", False),
-    ("Expenses:Utilities", "公共水电费", "Common-area utilities", False),
-    ("Expenses:Staff", "管理处人员费用", "Management office staff", False),
-    ("Expenses:Office", "办公费", "Office expenses", False),
-    (FEE, "受托人酬金", "Trustee remuneration", False),
-]
+# The scaffold's standard chart (generator/scaffold.py), plus a sub-account for elevator repairs.
+ACCOUNTS_COMMON = list(ACCOUNTS)
+ACCOUNTS_COMMON.insert([a[0] for a in ACCOUNTS].index("Expenses:Repairs") + 1,
+                       ("Expenses:Repairs:Elevator", "电梯维修费", "Elevator repairs", False))
 
 BUDGET_LINES = [
     "Expenses:Cleaning", "Expenses:Security", "Expenses:Greening", "Expenses:Repairs",
