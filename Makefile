@@ -7,8 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: site test check lint clean
 
 site: $(STAMP)
-	$(BIN)/trustfund check
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/trustfund build --site-dir site
 
 test: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks examples

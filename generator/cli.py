@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator.books import compound_ids, load_books
 from generator.findings import Finding, from_error, render
+from generator.publish import SiteBuildError, build_site_into, serve_site
 from generator.scaffold import ScaffoldError, scaffold
 
 CLEAN, FINDINGS, USAGE = 0, 1, 2
@@ -27,7 +29,7 @@ def find_root(start: Path) -> Path:
                      "or pass --root")
 
 
-def check(root: Path, compound: str | None) -> list[Finding]:
+def _ids(root: Path, compound: str | None) -> list[str]:
     if not (root / "ledgers").is_dir():
         raise UsageError(f"{root} has no ledgers/ folder; pass the repository with --root")
     ids = compound_ids(root)
@@ -36,12 +38,17 @@ def check(root: Path, compound: str | None) -> list[Finding]:
             raise UsageError(f"no compound '{compound}' under {root / 'ledgers'} "
                              f"(there are: {', '.join(ids) or 'none'})")
         ids = [compound]
-    findings: list[Finding] = []
-    for compound_id in ids:
-        books = load_books(root, compound_id)
-        findings.extend(from_error(error, root) for error in books.errors)
+    return ids
+
+
+def _sorted(findings: Iterable[Finding]) -> list[Finding]:
     # Beancount reports some errors twice when several validations see them; once is enough.
     return sorted(set(findings), key=lambda f: (f.path, f.line, f.rule, f.message))
+
+
+def check(root: Path, compound: str | None) -> list[Finding]:
+    return _sorted(from_error(error, root) for compound_id in _ids(root, compound)
+                   for error in load_books(root, compound_id).errors)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -54,6 +61,31 @@ def _cmd_check(args: argparse.Namespace) -> int:
         count = len(findings)
         print(f"trustfund check: {count} finding{'s' if count != 1 else ''}", file=sys.stderr)
     return FINDINGS if findings else CLEAN
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    root = args.root.resolve() if args.root else find_root(Path.cwd())
+    site_dir = (args.site_dir or root / "site").resolve()
+    books = {compound_id: load_books(root, compound_id) for compound_id in _ids(root, None)}
+    findings = _sorted(from_error(error, root) for b in books.values() for error in b.errors)
+    if findings:
+        print(render(findings, "text"))
+        print(f"trustfund build: {len(findings)} finding(s); nothing was built, {site_dir} is unchanged",
+              file=sys.stderr)
+        return FINDINGS
+    try:
+        build_site_into(root, site_dir, books)
+    except SiteBuildError as problem:
+        print(f"trustfund build: {problem}; {site_dir} is unchanged", file=sys.stderr)
+        return USAGE
+    print(f"trustfund build: site built into {site_dir}", file=sys.stderr)
+    return CLEAN
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    root = args.root.resolve() if args.root else find_root(Path.cwd())
+    serve_site(root, args.dev_addr)
+    return CLEAN
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -79,6 +111,12 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--compound", metavar="ID", help="check only this compound")
     check_cmd.add_argument("--format", choices=("text", "json"), default="text")
     check_cmd.set_defaults(run=_cmd_check)
+    build_cmd = commands.add_parser("build", help="check, then build the site; a failed check builds nothing")
+    build_cmd.add_argument("--site-dir", type=Path, help="where the site goes (default: site/)")
+    build_cmd.set_defaults(run=_cmd_build)
+    serve_cmd = commands.add_parser("serve", help="live preview that rebuilds when the books change")
+    serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    serve_cmd.set_defaults(run=_cmd_serve)
     new_cmd = commands.add_parser("new", help="scaffold a compound that passes check")
     new_cmd.add_argument("id", help="the compound id: lowercase letters, digits, hyphens")
     new_cmd.add_argument("--name", help="Chinese name (default: the id)")

@@ -1,0 +1,65 @@
+"""Building the site with MkDocs so that a failed build never replaces a good site.
+
+``trustfund build`` has already loaded and checked the books; it hands them
+to the plugin so they are loaded once per build. MkDocs writes into a fresh
+folder beside the output; only when the build succeeded is the old site
+swapped out for the new one.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, PluginError
+
+from generator.books import Books
+
+
+class SiteBuildError(Exception):
+    pass
+
+
+def build_site_into(root: Path, site_dir: Path, books: dict[str, Books]) -> None:
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        raise SiteBuildError(f"no mkdocs.yml in {root}")
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    try:
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        config = load_config(config_file=str(config_file), site_dir=str(staging), strict=True)
+        plugin = config.plugins.get("trustfund")
+        if plugin is None:
+            raise SiteBuildError("mkdocs.yml does not enable the trustfund plugin")
+        plugin.preloaded = books  # type: ignore[attr-defined]
+        build(config)
+    except (PluginError, ConfigurationError, Abort, MkDocsException) as problem:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SiteBuildError(f"the site could not be built: {problem}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, site_dir)
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    """Put the new site in place; the old one is removed only after the new one is there."""
+    old = None
+    if site_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent))
+        old.rmdir()
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def serve_site(root: Path, dev_addr: str) -> None:
+    from mkdocs.commands.serve import serve
+
+    serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
