@@ -36,7 +36,7 @@ def build_site_into(root: Path, site_dir: Path, books: dict[str, Books]) -> None
         plugin = config.plugins.get("trustfund")
         if plugin is None:
             raise SiteBuildError("mkdocs.yml does not enable the trustfund plugin")
-        plugin.preloaded = books  # type: ignore[attr-defined]
+        plugin.preloaded = books
         build(config)
     except (PluginError, ConfigurationError, Abort, MkDocsException) as problem:
         shutil.rmtree(staging, ignore_errors=True)
