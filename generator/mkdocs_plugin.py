@@ -68,7 +68,8 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
-            stub = f"---\ntitle: {_yaml_quote(page.title)}\n---\n"
+            # MkDocs and the theme print titles without escaping, so a title from the books is escaped here.
+            stub = f"---\ntitle: {_yaml_quote(str(escape(page.title)))}\n---\n"
             files.append(File.generated(config, uri, content=stub))
         for uri, content in self.site.files.items():
             if isinstance(content, bytes):
@@ -124,7 +125,7 @@ def navigation(root: Path, w: Words) -> list[Any]:
         sections += [{w("notices"): f"{compound_id}/notices/index.md"},
                      {w("search"): f"{compound_id}/search/index.md"},
                      {w("downloads"): f"{compound_id}/data/index.md"}]
-        nav.append({name: sections})
+        nav.append({str(escape(name)): sections})  # the theme prints section names unescaped
     return nav
 
 

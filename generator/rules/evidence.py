@@ -3,7 +3,8 @@
 Owners may see the voucher behind every sizeable payment. A transaction whose
 expenses add up to ``evidence_threshold`` (compound.yaml) or more carries
 ``evidence:`` naming one or more files under the compound's ``vouchers/``,
-separated by commas; every file named must exist, whatever the amount::
+separated by commas (on the transaction or on a posting); every file named must
+exist, whatever the amount::
 
     2026-03-05 * "清水保洁服务有限公司" "2026年3月保洁服务费"
       voucher: "2026-0031"
@@ -38,6 +39,13 @@ def names(value: object) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else []
 
 
+def evidence_of(entry: data.Transaction) -> tuple[list[str], bool]:
+    """The evidence an entry names, on the transaction or on any posting, and whether any value was given."""
+    values = [entry.meta.get("evidence")] + [(p.meta or {}).get("evidence") for p in entry.postings]
+    given = [value for value in values if value is not None]
+    return [name for value in given for name in names(value)], bool(given)
+
+
 def rule(entries: list[data.Directive], options_map: dict[str, Any],
          config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
     compound = compound_for(options_map, config)
@@ -48,9 +56,8 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
     for entry in entries:
         if not isinstance(entry, data.Transaction) or not from_ledger(entry):
             continue
-        value = entry.meta.get("evidence")
-        files = names(value)
-        if value is not None and not files:
+        files, given = evidence_of(entry)
+        if given and not files:
             errors.append(err.make(err.EvidenceError, entry.meta,
                                    "evidence must name files under vouchers/, "
                                    'e.g. evidence: "2026/03/2026-0031-invoice.pdf"',
