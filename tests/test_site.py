@@ -160,8 +160,8 @@ def hostile_repo(repo: Repo) -> None:
     repo.write("ledgers/test/accounts.beancount", (repo.compound / "accounts.beancount").read_text().replace(
         'name: "保洁费"', 'name: "<b data-pwn=\\"1\\">保洁|费</b>"'))
     repo.voucher_file("2026/03/a&b.pdf")
-    repo.voucher_file("2026/03/p.csv", "unit,item,amount\n<i>P-1</i>,\"<a href='javascript:pwn()'>x</a>\",300.00\n"
-                      .encode())
+    repo.voucher_file("2026/03/p.csv", b"unit,item,amount\n<i>P-1</i>,\"<a href='javascript:pwn()'>x</a>\",300.00\n"
+)
     repo.journal(f"""\
         2026-03-02 * "{HOSTILE}" "a | b | c \\" onmouseover=\\"pwn()\\" [x](javascript:pwn())"
           voucher: "2026-0002"
