@@ -117,11 +117,11 @@ def test_month_year_and_budget_totals_equal_beancounts_own_sums(example_site: Pa
             assert number(cards(html)["支出"]) == kinds["Expenses"]
             footer = re.search(r"<tfoot><tr><th>合计</th>(.*?)</tr></tfoot>", html)
             assert footer is not None
-            income, spending, _ = re.findall(r'<td class="num[^"]*">([^<]*)</td>', footer.group(1))
+            income, spending, _ = re.findall(r'<td class="num[^"]*"[^>]*>([^<]*)</td>', footer.group(1))
             assert (number(income), number(spending)) == (kinds["Income"], kinds["Expenses"])
             budget_html = page(example_site, f"{compound}/budget/{year}")
-            lines = re.findall(r'<tr id="(Expenses-[\w-]+)"><td>.*?</td><td class="num[^"]*">([^<]*)</td>'
-                               r'<td class="num[^"]*">([^<]*)</td>', budget_html)
+            lines = re.findall(r'<tr id="(Expenses-[\w-]+)"><td>.*?</td><td class="num[^"]*"[^>]*>([^<]*)</td>'
+                               r'<td class="num[^"]*"[^>]*>([^<]*)</td>', budget_html)
             assert lines
             for anchor, _cap, spent in lines:
                 account = anchor.replace("-", ":")
