@@ -17,6 +17,15 @@
     return loaded;
   }
 
+  function localDate(iso) {
+    var parts = iso.split("-");
+    if ((document.documentElement.lang || "zh").indexOf("zh") === 0) {
+      return Number(parts[0]) + "年" + Number(parts[1]) + "月" + Number(parts[2]) + "日";
+    }
+    var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    return Number(parts[2]) + " " + months[Number(parts[1]) - 1] + " " + parts[0];
+  }
+
   function show(rows, query) {
     while (results.firstChild) { results.removeChild(results.firstChild); }
     var needle = query.trim().toLowerCase();
@@ -30,7 +39,7 @@
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = row[5];
-      a.textContent = row[0] + " · " + row[1];
+      a.textContent = row[0] + " · " + localDate(row[1]);
       li.appendChild(a);
       li.appendChild(document.createTextNode(" " + row[2] + " " + row[3] + " " + row[4]));
       results.appendChild(li);
