@@ -1,0 +1,73 @@
+"""Charts drawn at build time as inline SVG geometry; the figures are also in a table beside each.
+
+Only numbers and our own labels reach the SVG, through the autoescaping
+templates; the SVG scales to the screen through its viewBox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+WIDTH = 640
+PLOT_HEIGHT = 300
+LABEL_HEIGHT = 40
+ROW_HEIGHT = 72
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bars: list[Bar]
+    labels: list[Label]
+    title: str
+    legend: tuple[tuple[str, str], ...] = ()
+
+
+def monthly(title: str, months: list[str], income: list[Decimal], spending: list[Decimal],
+            income_title: str, spending_title: str, fmt: object) -> Chart:
+    """Income and spending side by side, one pair of bars a month."""
+    top = max([*income, *spending, Decimal(1)])
+    slot = WIDTH / max(len(months), 1)
+    bar = slot * 0.36
+    bars, labels = [], []
+    for index, label in enumerate(months):
+        left = index * slot + slot * 0.12
+        for offset, value, kind, name in ((0.0, income[index], "income", income_title),
+                                          (bar, spending[index], "spending", spending_title)):
+            height = float(max(value, Decimal(0)) / top) * PLOT_HEIGHT
+            bars.append(Bar(round(left + offset, 1), round(PLOT_HEIGHT - height, 1), round(bar, 1), round(height, 1),
+                            kind, f"{label} {name} {fmt(value)}"))  # type: ignore[operator]
+        labels.append(Label(round(index * slot + slot / 2, 1), PLOT_HEIGHT + 32, label))
+    return Chart(WIDTH, PLOT_HEIGHT + LABEL_HEIGHT, bars, labels, title,
+                 (("income", income_title), ("spending", spending_title)))
+
+
+def categories(title: str, rows: list[tuple[str, Decimal]], fmt: object) -> Chart:
+    """One horizontal bar per category, its name and amount written above it."""
+    top = max([value for _, value in rows] + [Decimal(1)])
+    bars, labels = [], []
+    for index, (name, value) in enumerate(rows):
+        y = index * ROW_HEIGHT
+        labels.append(Label(0, y + 26, f"{name}  {fmt(value)}"))  # type: ignore[operator]
+        bars.append(Bar(0, y + 36, round(float(max(value, Decimal(0)) / top) * WIDTH, 1), 24, "spending",
+                        f"{name} {fmt(value)}"))  # type: ignore[operator]
+    return Chart(WIDTH, max(len(rows) * ROW_HEIGHT, ROW_HEIGHT), bars, labels, title)

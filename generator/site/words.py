@@ -1,0 +1,156 @@
+"""The words and formats the site speaks, in Simplified Chinese first and English second.
+
+Terms follow shared/GLOSSARY.md. Numbers: ``1,234.56``; dates ``2026年3月15日``
+or ``15 Mar 2026``; percentages to one decimal.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from generator.money import cents
+
+LANGUAGES = ("zh", "en")
+
+WORDS: dict[str, dict[str, str]] = {
+    "site_title": {"zh": "共有资金公开", "en": "Open books of the common fund"},
+    "all_compounds": {"zh": "各小区共有资金", "en": "Common funds of every compound"},
+    "compound": {"zh": "小区", "en": "Compound"},
+    "fund_balance": {"zh": "共有资金余额", "en": "Fund balance"},
+    "income": {"zh": "收入", "en": "Income"},
+    "spending": {"zh": "支出", "en": "Spending"},
+    "surplus": {"zh": "结余", "en": "Surplus"},
+    "budget_used": {"zh": "预算使用", "en": "Budget used"},
+    "trustee_fee": {"zh": "受托人酬金", "en": "Trustee remuneration"},
+    "dashboard": {"zh": "概览", "en": "Overview"},
+    "budget": {"zh": "开放式预算", "en": "Open budget"},
+    "notices": {"zh": "公示公告", "en": "Notices"},
+    "downloads": {"zh": "数据下载", "en": "Downloads"},
+    "search": {"zh": "查找收支", "en": "Find an item"},
+    "history": {"zh": "变更记录", "en": "History"},
+    "years": {"zh": "各年账目", "en": "Years"},
+    "months": {"zh": "各月明细", "en": "Months"},
+    "month": {"zh": "月份", "en": "Month"},
+    "year": {"zh": "年度", "en": "Year"},
+    "total": {"zh": "合计", "en": "Total"},
+    "category": {"zh": "科目", "en": "Category"},
+    "voucher": {"zh": "凭证号", "en": "Voucher"},
+    "date": {"zh": "日期", "en": "Date"},
+    "counterparty": {"zh": "对方", "en": "Counterparty"},
+    "description": {"zh": "摘要", "en": "Description"},
+    "amount": {"zh": "金额（元）", "en": "Amount (CNY)"},
+    "evidence": {"zh": "原始凭证", "en": "Evidence"},
+    "detail_sheet": {"zh": "明细表", "en": "Detail sheet"},
+    "unit": {"zh": "单元/车位", "en": "Unit / space"},
+    "query": {"zh": "质询", "en": "Query"},
+    "query_this": {"zh": "对此笔提出质询", "en": "Raise a query about this item"},
+    "no_items": {"zh": "本月没有收支记录。", "en": "No entries this month."},
+    "no_entries": {"zh": "暂无账目。", "en": "No entries yet."},
+    "no_budget": {"zh": "本年度没有经表决通过的预算。", "en": "No approved budget for this year."},
+    "budget_line": {"zh": "预算科目", "en": "Budget line"},
+    "cap": {"zh": "预算上限", "en": "Cap"},
+    "approved_cap": {"zh": "表决通过", "en": "Approved"},
+    "amendments": {"zh": "预算调整", "en": "Amendments"},
+    "spent": {"zh": "已支出", "en": "Spent"},
+    "share_used": {"zh": "使用比例", "en": "Share used"},
+    "remaining": {"zh": "剩余", "en": "Remaining"},
+    "over_cap": {"zh": "超出预算", "en": "Over the cap"},
+    "unbudgeted": {"zh": "预算外支出", "en": "Spending outside the budget"},
+    "planned": {"zh": "计划", "en": "Planned"},
+    "actual": {"zh": "实际", "en": "Actual"},
+    "planned_income": {"zh": "计划收入与实际收入", "en": "Planned against actual income"},
+    "trustee_statement": {"zh": "受托人酬金计算", "en": "Trustee remuneration statement"},
+    "income_base": {"zh": "年度共有资金收入", "en": "Fund income of the year"},
+    "base_rate": {"zh": "基本酬金比例", "en": "Base rate"},
+    "base_amount": {"zh": "基本酬金", "en": "Base remuneration"},
+    "bonus": {"zh": "绩效奖励", "en": "Performance bonus"},
+    "bonus_released": {"zh": "已由考核评分释放", "en": "released by the assessment"},
+    "bonus_not_released": {"zh": "尚未释放（需考核评分达到 {score} 分）",
+                           "en": "not released (needs an assessment score of {score})"},
+    "allowed": {"zh": "可计提酬金", "en": "Remuneration allowed"},
+    "booked": {"zh": "已计提酬金", "en": "Remuneration booked"},
+    "difference": {"zh": "差额（可计提 − 已计提）", "en": "Difference (allowed − booked)"},
+    "approved_by": {"zh": "表决依据", "en": "Approved by"},
+    "built_from": {"zh": "本页根据账本版本 {commit}（{commit_time}）生成于 {built}。",
+                   "en": "Built on {built} from ledger commit {commit} ({commit_time})."},
+    "uncommitted": {"zh": "未提交的工作副本", "en": "an uncommitted working copy"},
+    "fictitious": {"zh": "虚构示例", "en": "Fictitious example"},
+    "monthly_chart": {"zh": "每月收入与支出", "en": "Income and spending by month"},
+    "category_chart": {"zh": "支出构成", "en": "Spending by category"},
+    "by_category": {"zh": "分科目按月收支", "en": "By category, month by month"},
+    "recent_notices": {"zh": "最新公告", "en": "Latest notices"},
+    "notice_kind_announcement": {"zh": "公告", "en": "Announcement"},
+    "notice_kind_minutes": {"zh": "会议纪要", "en": "Minutes"},
+    "notice_kind_vote": {"zh": "表决结果", "en": "Vote"},
+    "notice_kind_assessment": {"zh": "考核评分", "en": "Assessment"},
+    "notice_kind_report": {"zh": "财务报告", "en": "Report"},
+    "vote_result": {"zh": "表决结果", "en": "Result"},
+    "passed": {"zh": "通过", "en": "Passed"},
+    "rejected": {"zh": "未通过", "en": "Rejected"},
+    "households": {"zh": "户数", "en": "Households"},
+    "area": {"zh": "面积（㎡）", "en": "Area (m²)"},
+    "participation": {"zh": "参与率", "en": "Participation"},
+    "approval": {"zh": "同意率", "en": "Approval"},
+    "score": {"zh": "考核评分", "en": "Score"},
+    "transactions_csv": {"zh": "全部收支明细（CSV，可用 Excel/WPS 打开）", "en": "All transactions (CSV, opens in Excel)"},
+    "transactions_json": {"zh": "全部收支明细（JSON，供程序使用）", "en": "All transactions (JSON, for programs)"},
+    "raw_ledger": {"zh": "原始账本文件（Beancount）", "en": "The raw ledger files (Beancount)"},
+    "search_hint": {"zh": "输入对方名称、摘要或凭证号", "en": "Counterparty, description or voucher number"},
+    "search_button": {"zh": "查找", "en": "Search"},
+    "search_noscript": {"zh": "查找功能需要浏览器启用脚本；也可按年、按月浏览。",
+                        "en": "Search needs JavaScript; you can also browse by year and month."},
+    "other_currency": {"zh": "其他币种", "en": "Other currencies"},
+    "closing_balance": {"zh": "截至 {date}", "en": "as of {date}"},
+    "this_year": {"zh": "{year}年", "en": "{year}"},
+    "households_area": {"zh": "{households} 户，建筑面积 {area} ㎡", "en": "{households} households, {area} m²"},
+    "trustee": {"zh": "受托人", "en": "Trustee"},
+    "net": {"zh": "净额", "en": "Net"},
+    "other": {"zh": "其他", "en": "Other"},
+    "items_count": {"zh": "{count} 笔", "en": "{count} items"},
+}
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class Words:
+    """The site's words and formats in one language."""
+
+    def __init__(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+        self.language = language
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = WORDS[key][self.language]
+        return text.format(**values) if values else text
+
+    def date(self, value: datetime.date) -> str:
+        if self.language == "zh":
+            return f"{value.year}年{value.month}月{value.day}日"
+        return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+
+    def month(self, year: int, month: int) -> str:
+        return f"{year}年{month}月" if self.language == "zh" else f"{MONTHS_EN[month - 1]} {year}"
+
+    def month_short(self, month: int) -> str:
+        return f"{month}月" if self.language == "zh" else MONTHS_EN[month - 1]
+
+    def year(self, year: int) -> str:
+        return f"{year}年" if self.language == "zh" else str(year)
+
+
+def money(value: Decimal) -> str:
+    """``1,234.56``: thousands separators, two decimals, a true minus sign."""
+    text = f"{cents(value):,.2f}"
+    return text.replace("-", "−") if text.startswith("-") else text
+
+
+def percent(share: Decimal | None) -> str:
+    if share is None:
+        return "—"
+    return f"{(share * 100).quantize(Decimal('0.1')):,.1f}%"
+
+
+def rate(value: Decimal) -> str:
+    return f"{(value * 100).normalize():f}%"
