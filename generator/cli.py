@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import sys
 from collections.abc import Iterable
@@ -66,6 +67,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     root = args.root.resolve() if args.root else find_root(Path.cwd())
     site_dir = (args.site_dir or root / "site").resolve()
+    # Left on, the garbage collector re-scans Beancount's millions of live objects again and again
+    # while the site is rendered: 6-7 s of a 100k build, for no memory back (measured: same peak RSS).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(root, site_dir)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(root: Path, site_dir: Path) -> int:
     books = {compound_id: load_books(root, compound_id) for compound_id in _ids(root, None)}
     findings = _sorted(from_error(error, root) for b in books.values() for error in b.errors)
     if findings:

@@ -10,6 +10,7 @@ pass through it. Nothing generated is written into ``site_src/``.
 from __future__ import annotations
 
 import datetime
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,18 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         self.preloaded: dict[str, Books] | None = None
         self.site: Site | None = None
         self.provenance = Provenance(None, None)
+        self.spool: tempfile.TemporaryDirectory[str] | None = None
+
+    def cleanup(self) -> None:
+        if self.spool is not None:
+            self.spool.cleanup()
+            self.spool = None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.cleanup()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.cleanup()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -62,7 +75,9 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             shown = "; ".join(f.text() for f in findings[:3])
             raise PluginError(f"trustfund: the books have {len(findings)} finding(s); nothing is built. {shown}")
         views = [build_view(b.entries, b.options) for b in books.values()]
-        self.site = build_site(views, self.config.language, config.repo_url)
+        self.cleanup()
+        self.spool = tempfile.TemporaryDirectory(prefix="trustfund-spool-")
+        self.site = build_site(views, self.config.language, config.repo_url, Path(self.spool.name))
         self.provenance = ledger_commit(self.root)
         for uri, page in self.site.pages.items():
             existing = files.get_file_from_path(uri)
