@@ -10,9 +10,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.books import compound_ids, load_books
+from generator.closing import ClosingError, close_month, closed_month_problems
 from generator.findings import Finding, from_error, render
+from generator.gitrepo import GitError
 from generator.publish import SiteBuildError, build_site_into, serve_site
 from generator.scaffold import ScaffoldError, scaffold
+from generator.verify import render as render_refusals
+from generator.verify import verify
 
 CLEAN, FINDINGS, USAGE = 0, 1, 2
 
@@ -48,8 +52,18 @@ def _sorted(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def check(root: Path, compound: str | None) -> list[Finding]:
-    return _sorted(from_error(error, root) for compound_id in _ids(root, compound)
-                   for error in load_books(root, compound_id).errors)
+    findings = [from_error(error, root) for compound_id in _ids(root, compound)
+                for error in load_books(root, compound_id).errors]
+    findings += closed_month_findings(root, compound)
+    return _sorted(findings)
+
+
+def closed_month_findings(root: Path, compound: str | None) -> list[Finding]:
+    try:
+        return [Finding(path, line, "closed-month", message) for compound_id in _ids(root, compound)
+                for path, line, message in closed_month_problems(root, compound_id)]
+    except GitError as problem:
+        raise UsageError(str(problem)) from None
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -80,7 +94,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _build(root: Path, site_dir: Path) -> int:
     books = {compound_id: load_books(root, compound_id) for compound_id in _ids(root, None)}
-    findings = _sorted(from_error(error, root) for b in books.values() for error in b.errors)
+    findings = _sorted([*(from_error(error, root) for b in books.values() for error in b.errors),
+                        *closed_month_findings(root, None)])
     if findings:
         print(render(findings, "text"))
         print(f"trustfund build: {len(findings)} finding(s); nothing was built, {site_dir} is unchanged",
@@ -92,6 +107,38 @@ def _build(root: Path, site_dir: Path) -> int:
         print(f"trustfund build: {problem}; {site_dir} is unchanged", file=sys.stderr)
         return USAGE
     print(f"trustfund build: site built into {site_dir}", file=sys.stderr)
+    return CLEAN
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    root = args.root.resolve() if args.root else find_root(Path.cwd())
+    try:
+        refusals = verify(root, args.range)
+    except GitError as problem:
+        raise UsageError(str(problem)) from None
+    output = render_refusals(refusals, args.format)
+    if output:
+        print(output)
+    if args.format == "text":
+        print(f"trustfund verify {args.range}: {len(refusals)} refusal{'s' if len(refusals) != 1 else ''}",
+              file=sys.stderr)
+    return FINDINGS if refusals else CLEAN
+
+
+def _cmd_close(args: argparse.Namespace) -> int:
+    root = args.root.resolve() if args.root else find_root(Path.cwd())
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
+        raise UsageError(f"month '{args.month}' must be YYYY-MM, e.g. 2026-03")
+    findings = check(root, args.compound)
+    if findings:
+        print(render(findings, "text"))
+        print("trustfund close: the books have findings; a month is closed only on clean books", file=sys.stderr)
+        return FINDINGS
+    try:
+        tag = close_month(root, args.compound, args.month)
+    except (GitError, ClosingError) as problem:
+        raise UsageError(str(problem)) from None
+    print(f"trustfund close: {tag} created; push it with: git push origin {tag}", file=sys.stderr)
     return CLEAN
 
 
@@ -127,6 +174,14 @@ def parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="check, then build the site; a failed check builds nothing")
     build_cmd.add_argument("--site-dir", type=Path, help="where the site goes (default: site/)")
     build_cmd.set_defaults(run=_cmd_build)
+    verify_cmd = commands.add_parser("verify", help="every commit in BASE..HEAD signed by a key allowed to make it")
+    verify_cmd.add_argument("range", metavar="BASE..HEAD")
+    verify_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    verify_cmd.set_defaults(run=_cmd_verify)
+    close_cmd = commands.add_parser("close", help="a supervisor closes a month with a signed tag")
+    close_cmd.add_argument("compound", metavar="ID")
+    close_cmd.add_argument("month", metavar="YYYY-MM")
+    close_cmd.set_defaults(run=_cmd_close)
     serve_cmd = commands.add_parser("serve", help="live preview that rebuilds when the books change")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve_cmd.set_defaults(run=_cmd_serve)
