@@ -102,7 +102,7 @@ def closures(git: Git, signers: Signers | None = None) -> list[Closure]:
     range) or else in the signers at the tagged commit.
     """
     found = []
-    for tag, commit in sorted(git.tags("close/*").items()):
+    for tag, commit in sorted(git.tags("close/").items()):
         match = TAG.match(tag)
         if not match:
             continue
@@ -134,10 +134,17 @@ def _take(candidates: list[Block], counts: Counter[str]) -> list[Block]:
 
 
 def closed_changes(before: list[Block], after: list[Block], through: datetime.date) -> list[tuple[str, Block]]:
-    """What changed in entries dated on or before ``through``: ('removed'|'added', block)."""
+    """What changed in entries dated on or before ``through``: ('changed'|'removed'|'added', block).
+
+    A removed and an added entry with the same voucher are one changed entry.
+    """
     removed, added = changed_blocks(before, after)
-    return ([("removed", b) for b in removed if b.date <= through]
-            + [("added", b) for b in added if b.date <= through])
+    removed = [b for b in removed if b.date <= through]
+    added_vouchers = {b.voucher for b in added if b.voucher}
+    result = [("changed" if b.voucher in added_vouchers else "removed", b) for b in removed]
+    removed_vouchers = {b.voucher for b in removed if b.voucher}
+    result += [("added", b) for b in added if b.date <= through and not (b.voucher and b.voucher in removed_vouchers)]
+    return result
 
 
 def closed_month_problems(root: Path, compound: str) -> list[tuple[str, int, str]]:
@@ -153,9 +160,10 @@ def closed_month_problems(root: Path, compound: str) -> list[tuple[str, int, str
     after = journal_blocks(None, None, root, compound)
     problems = []
     for what, block in closed_changes(before, after, latest.last_day):
-        change = "changes or adds" if what == "added" else "removes or changes"
+        if what != "added":  # report it where it stands now
+            block = next((b for b in after if b.voucher and b.voucher == block.voucher), block)
         problems.append((block.path, block.line,
-                         f"{change} an entry dated {block.date} ({block.voucher or 'no voucher'}), but "
+                         f"{what} an entry dated {block.date} ({block.voucher or 'no voucher'}), but "
                          f"{compound} is closed through {latest.month} ({latest.tag}, signed by "
                          f"{latest.supervisor}); correct it with an adjusting entry in an open month"))
     return problems

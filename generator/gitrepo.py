@@ -118,10 +118,10 @@ class Git:
         status, _, key = out.partition("\x1f")
         return status or "N", key
 
-    def tags(self, pattern: str) -> dict[str, str]:
-        """Tag name → the commit it points at."""
+    def tags(self, prefix: str) -> dict[str, str]:
+        """Tag name → the commit it points at, for tags whose name starts with ``prefix``."""
         out = self.run("for-each-ref", "--format=%(refname:short)%09%(*objectname)%09%(objectname)",
-                       f"refs/tags/{pattern}").stdout
+                       f"refs/tags/{prefix}").stdout
         tags = {}
         for line in out.split("\n"):
             if line:
