@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator import bookdiff
 from generator.books import compound_ids, load_books
 from generator.closing import ClosingError, close_month, closed_month_problems
 from generator.findings import Finding, from_error, render
@@ -125,6 +126,17 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return FINDINGS if refusals else CLEAN
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    root = args.root.resolve() if args.root else find_root(Path.cwd())
+    try:
+        diffs = bookdiff.diff(root, args.base, args.head)
+    except GitError as problem:
+        raise UsageError(str(problem)) from None
+    print(bookdiff.to_json(diffs) if args.format == "json" else bookdiff.to_markdown(diffs, args.base, args.head),
+          end="" if args.format == "text" else "\n")
+    return CLEAN
+
+
 def _cmd_close(args: argparse.Namespace) -> int:
     root = args.root.resolve() if args.root else find_root(Path.cwd())
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
@@ -178,6 +190,11 @@ def parser() -> argparse.ArgumentParser:
     verify_cmd.add_argument("range", metavar="BASE..HEAD")
     verify_cmd.add_argument("--format", choices=("text", "json"), default="text")
     verify_cmd.set_defaults(run=_cmd_verify)
+    diff_cmd = commands.add_parser("diff", help="what changed in the books between two revisions, as Markdown")
+    diff_cmd.add_argument("base", metavar="BASE")
+    diff_cmd.add_argument("head", metavar="HEAD", nargs="?", help="default: the working tree")
+    diff_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    diff_cmd.set_defaults(run=_cmd_diff)
     close_cmd = commands.add_parser("close", help="a supervisor closes a month with a signed tag")
     close_cmd.add_argument("compound", metavar="ID")
     close_cmd.add_argument("month", metavar="YYYY-MM")

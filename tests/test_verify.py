@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -212,3 +215,47 @@ def test_trustfund_close_makes_the_supervisors_tag_and_refuses_anyone_else(signe
     assert signed.git("tag", "-l", "close/*") == ""
     assert close("supervisor") == 0
     assert signed.git("tag", "-l", "close/*") == "close/test/2026-03"
+
+
+def test_diff_names_added_changed_and_removed_items_by_voucher(signed: Signed) -> None:
+    signed.voucher_file("r.pdf")
+    signed.journal(MARCH.format(amount="1000.00") + """
+2026-03-05 * "示例保洁公司" "3月保洁"
+  voucher: "2026-0003"
+  evidence: "r.pdf"
+  Expenses:Cleaning   4000.00 CNY
+  Assets:Bank:Fund
+""")
+    signed.commit("treasurer", "March cleaning")
+    base = signed.head()
+    signed.journal("""
+2026-03-05 * "示例保洁公司" "3月保洁（含加班）"
+  voucher: "2026-0003"
+  evidence: "r.pdf"
+  Expenses:Cleaning   4500.00 CNY
+  Assets:Bank:Fund
+
+2026-03-09 * "示例五金店" "灯泡 <b>|x|</b>"
+  voucher: "2026-0004"
+  Expenses:Repairs   120.00 CNY
+  Assets:Bank:Fund
+""")
+    signed.commit("treasurer", "March: cleaning overtime, bulbs; building 3 fees moved")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["--root", str(signed.root), "diff", base, "HEAD"]) == 0
+    markdown = out.getvalue()
+    assert "### 新增 Added (1)" in markdown
+    assert "| 2026-0004 | 2026-03-09 | 示例五金店 | 灯泡 &lt;b&gt;\\|x\\|&lt;/b&gt; | 维修费 −120.00 |" in markdown
+    assert "### 删除 Removed (1)" in markdown and "| 2026-0002 | 2026-03-02 | 3号楼业主 |" in markdown
+    assert "| 2026-0003 | 之前 before | 2026-03-05 | 示例保洁公司 | 3月保洁 | 保洁费 −4,000.00 |" in markdown
+    assert "| 2026-0003 | 之后 after | 2026-03-05 | 示例保洁公司 | 3月保洁（含加班） | 保洁费 −4,500.00 |" in markdown
+    assert "| 2026 | 保洁费 | 4,000.00 / 10,000.00 (40.0%) | 4,500.00 / 10,000.00 (45.0%) |" in markdown
+    assert "| 2026 | 维修费 | 0.00 / 5,000.00 (0.0%) | 120.00 / 5,000.00 (2.4%) |" in markdown
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["--root", str(signed.root), "diff", base, "HEAD", "--format", "json"]) == 0
+    [compound] = json.loads(out.getvalue())["compounds"]
+    assert [i["voucher"] for i in compound["added"]] == ["2026-0004"]
+    assert [i["voucher"] for i in compound["removed"]] == ["2026-0002"]
+    assert [c["voucher"] for c in compound["changed"]] == ["2026-0003"]
