@@ -12,6 +12,7 @@ site: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks examples
 	$(BIN)/mypy
+	$(BIN)/actionlint .github/workflows/*.yml
 	$(BIN)/pytest -q
 
 check: $(STAMP)
