@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 
 from generator.books import Books, compound_ids, load_books
 from generator.findings import from_error
+from generator.history import load_history
 from generator.site.model import build_view
 from generator.site.pages import Provenance, Site, build_site, ledger_commit
 from generator.site.words import Words
@@ -77,7 +78,8 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         views = [build_view(b.entries, b.options) for b in books.values()]
         self.cleanup()
         self.spool = tempfile.TemporaryDirectory(prefix="trustfund-spool-")
-        self.site = build_site(views, self.config.language, config.repo_url, Path(self.spool.name))
+        histories = {view.id: load_history(self.root, view.id) for view in views}
+        self.site = build_site(views, self.config.language, config.repo_url, Path(self.spool.name), histories)
         self.provenance = ledger_commit(self.root)
         for uri, page in self.site.pages.items():
             existing = files.get_file_from_path(uri)
@@ -139,6 +141,7 @@ def navigation(root: Path, w: Words) -> list[Any]:
             sections.append({w("budget"): f"{compound_id}/budget/{budget_years[-1]}/index.md"})
         sections += [{w("notices"): f"{compound_id}/notices/index.md"},
                      {w("search"): f"{compound_id}/search/index.md"},
+                     {w("history"): f"{compound_id}/history/index.md"},
                      {w("downloads"): f"{compound_id}/data/index.md"}]
         nav.append({str(escape(name)): sections})  # the theme prints section names unescaped
     return nav

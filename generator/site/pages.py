@@ -9,6 +9,7 @@ any folder or host.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import posixpath
@@ -22,6 +23,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from generator.history import History
 from generator.site import charts
 from generator.site.model import CompoundView, Month, Year
 from generator.site.notice_body import render_body
@@ -76,8 +78,10 @@ def rel(page_dir: str, target: str) -> str:
 
 
 class SiteBuilder:
-    def __init__(self, language: str, repo_url: str | None, spool: Path | None = None) -> None:
+    def __init__(self, language: str, repo_url: str | None, spool: Path | None = None,
+                 histories: dict[str, History | None] | None = None) -> None:
         self.spool = spool
+        self.histories = histories or {}
         self.w = Words(language)
         self.language = language
         self.repo_url = repo_url.rstrip("/") if repo_url else None
@@ -142,6 +146,7 @@ class SiteBuilder:
         self.notice_pages(view, name)
         self.data_page(view, name)
         self.search_page(view, name)
+        self.history_page(view, name)
         self.dashboard(view, name)
         for path in sorted(view.compound.vouchers.rglob("*")) if view.compound.vouchers.is_dir() else []:
             if path.is_file() and not path.is_symlink():
@@ -233,16 +238,53 @@ class SiteBuilder:
                 evidence=[Row(name=e, link=rel(here, f"{view.id}/vouchers/{e}")) for e in item.evidence],
                 legs=[Row(name=self.account(view, leg.account), amount=leg.amount,
                           currency=leg.currency if leg.currency != currency else None) for leg in item.legs],
-                query=self.query_link(view, item.voucher)))
+                query=self.query_link(view, item.voucher), entered=self.entered(view, item.voucher)))
         def neighbour(other: Month | None) -> dict[str, str] | None:
             if other is None:
                 return None
             return {"link": rel(here, f"{view.id}/{other.key}/"), "label": self.w.month(other.year, other.month)}
 
         label = self.w.month(month.year, month.month)
+        history = self.histories.get(view.id)
+        closed = None
+        if history is not None:
+            closure = history.closure_of(month.year, month.month)
+            closed = self.w("month_closed", who=closure.supervisor, date=self._date(closure.date), tag=closure.tag) \
+                if closure else self.w("month_open")
         self.render(f"{here}index.md", f"{name} · {label}", "month.html", name=name, label=label, month=month,
-                    items=items, prev=neighbour(previous), next=neighbour(following),
+                    items=items, prev=neighbour(previous), next=neighbour(following), closed=closed,
                     year_link=rel(here, f"{view.id}/{month.year}/"))
+
+    def _date(self, iso: str) -> str:
+        try:
+            return self.w.date(datetime.date.fromisoformat(iso[:10]))
+        except ValueError:
+            return iso
+
+    def entered(self, view: CompoundView, voucher: str) -> str | None:
+        history = self.histories.get(view.id)
+        when = history.entered.get(voucher) if history else None
+        if when is None:
+            return None
+        first, last = self._date(when[0]), self._date(when[1])
+        return self.w("entered", first=first) if first == last else self.w("entered_changed", first=first, last=last)
+
+    def history_page(self, view: CompoundView, name: str) -> None:
+        here = f"{view.id}/history/"
+        history = self.histories.get(view.id)
+        changes = []
+        for change in history.changes if history else []:
+            items = [Row(what=self.w(f"change_{i.what}"), voucher=i.voucher,
+                         link=rel(here, f"{view.id}/{i.date[:4]}/{i.date[5:7]}/") + f"#{i.voucher}"
+                         if i.what != "removed" and int(i.date[:4]) in view.years else None)
+                     for i in change.items]
+            pr_link = f"{self.repo_url}/pull/{change.pull_request}" if self.repo_url and change.pull_request else None
+            changes.append(Row(sha=change.commit.sha, short=change.commit.sha[:12], date=self._date(change.commit.date),
+                               subject=change.commit.subject, merge=change.is_merge, pr=change.pull_request
+                               if pr_link else None, pr_number=change.pull_request, pr_link=pr_link,
+                               verified=change.verified, signed_by=change.signed_by, items=items,
+                               files=change.files[:10]))
+        self.render(f"{here}index.md", f"{name} · {self.w('history')}", "history.html", name=name, changes=changes)
 
     def query_link(self, view: CompoundView, voucher: str) -> str | None:
         if not self.repo_url or not voucher:
@@ -370,5 +412,6 @@ def write_transactions_json(view: CompoundView, out: IO[str]) -> None:
     out.write("\n]}\n")
 
 
-def build_site(views: list[CompoundView], language: str, repo_url: str | None, spool: Path | None = None) -> Site:
-    return SiteBuilder(language, repo_url, spool).build(views)
+def build_site(views: list[CompoundView], language: str, repo_url: str | None, spool: Path | None = None,
+               histories: dict[str, History | None] | None = None) -> Site:
+    return SiteBuilder(language, repo_url, spool, histories).build(views)

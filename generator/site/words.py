@@ -108,6 +108,23 @@ WORDS: dict[str, dict[str, str]] = {
     "net": {"zh": "净额", "en": "Net"},
     "other": {"zh": "其他", "en": "Other"},
     "items_count": {"zh": "{count} 笔", "en": "{count} items"},
+    "history_none": {"zh": "本站不是从 git 仓库生成的，没有变更记录。", "en": "This site was not built from a git repository; there is no history."},
+    "history_intro": {"zh": "账本的每一次变更，最新的在前：何时、由谁签名、涉及哪些收支。",
+                      "en": "Every change to the books, newest first: when, who signed it, which items it touched."},
+    "signed_by": {"zh": "签名人", "en": "Signed by"},
+    "signature_verified": {"zh": "签名已验证", "en": "signature verified"},
+    "signature_unverified": {"zh": "签名未验证", "en": "signature NOT verified"},
+    "merge": {"zh": "合并", "en": "Merge"},
+    "pull_request": {"zh": "合并请求", "en": "Pull request"},
+    "change_added": {"zh": "新增", "en": "added"},
+    "change_changed": {"zh": "修改", "en": "changed"},
+    "change_removed": {"zh": "删除", "en": "removed"},
+    "files_changed": {"zh": "变更文件", "en": "Files changed"},
+    "month_closed": {"zh": "本月已结账：{who} 于 {date} 签名（{tag}），此后不得更改。",
+                     "en": "This month is closed: signed by {who} on {date} ({tag}); it can no longer change."},
+    "month_open": {"zh": "本月尚未结账。", "en": "This month is not closed yet."},
+    "entered": {"zh": "录入 {first}", "en": "entered {first}"},
+    "entered_changed": {"zh": "录入 {first}，最后修改 {last}", "en": "entered {first}, last changed {last}"},
 }
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
