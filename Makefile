@@ -6,8 +6,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: site test check lint clean
 
+DEMO := build/demo
+
+# The example site is built from a demo repository into which the example books are replayed with
+# signed commits, merged pull requests and closed months, so its history page is real.
 site: $(STAMP)
-	$(BIN)/trustfund build --site-dir site
+	rm -rf $(DEMO)
+	$(BIN)/python examples/replay_history.py $(DEMO)
+	$(BIN)/trustfund --root $(DEMO) verify $$(git -C $(DEMO) rev-list --max-parents=0 HEAD)..HEAD
+	$(BIN)/trustfund --root $(DEMO) build --site-dir $(CURDIR)/site
 
 test: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks examples

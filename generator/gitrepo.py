@@ -75,8 +75,8 @@ class Git:
         return [_commit(record) for record in out.split("\x1e") if record.strip()]
 
     def log(self, *paths: str) -> list[Commit]:
-        """Every commit that touched any of the paths, newest first."""
-        out = self.run("log", "--format=%H%x1f%P%x1f%an%x1f%cI%x1f%s%x1e", "--", *paths).stdout
+        """Every commit that touched any of the paths, newest first, merges included."""
+        out = self.run("log", "--full-history", "--format=%H%x1f%P%x1f%an%x1f%cI%x1f%s%x1e", "--", *paths).stdout
         return [_commit(record) for record in out.split("\x1e") if record.strip()]
 
     def changes(self, commit: str, parent: str | None) -> list[Change]:

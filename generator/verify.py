@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from generator.closing import Closure, closed_changes, closures, journal_blocks
+from generator.closing import Closure, blocks, closed_changes, closures
 from generator.gitrepo import Commit, Git, GitError, fingerprint
 from generator.signers import Key, Signers, signers_at
 
@@ -154,17 +154,24 @@ def _check_commit(git: Git, commit: Commit, signers: Signers, maintainers: dict[
 
 def _closed_month_refusals(git: Git, commit: Commit, parent: str | None, touched: tuple[str, ...],
                            closed: list[Closure]) -> list[Refusal]:
-    refusals = []
-    for compound in sorted({path.split("/")[1] for path in touched
-                            if path.startswith("ledgers/") and path.endswith(".beancount") and path.count("/") >= 2}):
-        # Closures that the commit builds on: the tag's commit is in the history of its (first) parent.
-        applying = [c for c in closed if c.compound == compound and c.supervisor and parent
-                    and git.is_ancestor(c.commit, parent)]
+    refusals: list[Refusal] = []
+    if parent is None:
+        return refusals
+    journals = [path for path in touched if path.startswith("ledgers/") and path.endswith(".beancount")
+                and path.count("/") >= 2]
+    for compound in sorted({path.split("/")[1] for path in journals}):
+        # Closures that the commit builds on: the tag's commit is in the history of its (first) parent,
+        # whatever dates the commits claim.
+        reachable = set(git.run("tag", "--merged", parent, "--list", f"close/{compound}/*").stdout.split())
+        applying = [c for c in closed if c.compound == compound and c.supervisor and c.tag in reachable]
         if not applying:
             continue
         latest = max(applying, key=lambda c: c.last_day)
-        before = journal_blocks(git, parent, git.root, compound)
-        after = journal_blocks(git, commit.sha, git.root, compound)
+        # Only the files the commit changed can hold a changed entry; a move between them changes nothing.
+        files = [path for path in journals if path.split("/")[1] == compound]
+        before = [b for name in files for b in blocks((git.show(parent, name) or b"").decode("utf-8", "replace"), name)]
+        after = [b for name in files
+                 for b in blocks((git.show(commit.sha, name) or b"").decode("utf-8", "replace"), name)]
         for what, block in closed_changes(before, after, latest.last_day)[:5]:
             refusals.append(Refusal(commit.sha, commit.author, "verify-closed-month",
                                     f"{what} an entry dated {block.date} ({block.voucher or block.path}) in "

@@ -1,0 +1,50 @@
+"""The example site's history is real: the books replayed into a repository with signed commits."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.verify import verify
+from tests.test_site import PROJECT
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("demo") / "repo"
+    subprocess.run([sys.executable, str(PROJECT / "examples" / "replay_history.py"), str(dest)], check=True)
+    return dest
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_verify_passes_over_the_whole_replayed_history(demo: Path) -> None:
+    root = git(demo, "rev-list", "--max-parents=0", "HEAD")
+    assert verify(demo, f"{root}..HEAD") == []
+    merges = git(demo, "log", "--merges", "--format=%s").split("\n")
+    assert len(merges) == 44 and all(re.match(r"Merge pull request #\d+ from treasurer/", m) for m in merges)
+    assert len(git(demo, "tag", "-l", "close/*").split()) == 40
+    assert main(["--root", str(demo), "check"]) == 0
+
+
+def test_the_history_page_and_closed_months_come_from_the_repository(demo: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert main(["--root", str(demo), "build", "--site-dir", str(site)]) == 0
+    history = (site / "hetang-court" / "history" / "index.html").read_text(encoding="utf-8")
+    assert history.count("签名已验证") >= 30 and "签名未验证" not in history
+    assert "treasurer-ht (treasurer)" in history and "committee-ht (committee)" in history
+    assert "合并请求 #" in history
+    assert re.search(r'新增 <a href="\.\./2026/03/#2026-\d{4}">2026-\d{4}</a>', history)
+    closed = (site / "hetang-court" / "2026" / "03" / "index.html").read_text(encoding="utf-8")
+    assert "本月已结账：supervisor-ht (hetang-court supervisor) 于 2026年4月10日 签名（close/hetang-court/2026-03）" \
+        in closed
+    assert "录入 2026年3月31日" in closed
+    still_open = (site / "hetang-court" / "2026" / "10" / "index.html").read_text(encoding="utf-8")
+    assert "本月尚未结账" in still_open
