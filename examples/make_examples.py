@@ -32,7 +32,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.scaffold import ACCOUNTS
+from generator.books.scaffold import ACCOUNTS
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ROOT / "examples" / "keys"
@@ -218,7 +218,7 @@ class Txn:
         return f"{y}/{m:02d}/{self.voucher}-{self.detail[0]}.csv"
 
 
-# The scaffold's standard chart (generator/scaffold.py), plus a sub-account for elevator repairs.
+# The scaffold's standard chart (generator/books/scaffold.py), plus a sub-account for elevator repairs.
 ACCOUNTS_COMMON = list(ACCOUNTS)
 ACCOUNTS_COMMON.insert([a[0] for a in ACCOUNTS].index("Expenses:Repairs") + 1,
                        ("Expenses:Repairs:Elevator", "电梯维修费", "Elevator repairs", False))

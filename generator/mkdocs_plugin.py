@@ -26,8 +26,8 @@ from mkdocs.structure.pages import Page
 
 from generator.books import Books, compound_ids, load_books
 from generator.findings import from_error
-from generator.history import load_history
-from generator.site.model import build_view
+from generator.audit.history import load_history
+from generator.view import build_view
 from generator.site.pages import Provenance, Site, build_site, ledger_commit
 from generator.site.words import Words
 
@@ -121,8 +121,8 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
 
 def navigation(root: Path, w: Words) -> list[Any]:
     """Compounds and their main sections only: years and months are reached from the pages."""
-    from generator import yamlsource
-    from generator.profile import parse_profile
+    from generator.books import yamlsource
+    from generator.books.profile import parse_profile
 
     nav: list[Any] = [{w("site_title"): "index.md"}]
     if (root / "site_src" / "about.md").is_file():

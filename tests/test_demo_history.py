@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.verify import verify
+from generator.audit.verify import verify
 from tests.test_site import PROJECT
 
 

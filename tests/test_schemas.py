@@ -46,8 +46,8 @@ def test_budget_schema_errors_name_the_line(repo: Repo, text: str, line: int, ex
 
 
 def test_budget_amounts_never_pass_through_float(repo: Repo) -> None:
-    from generator import yamlsource
-    from generator.budget import parse_budget
+    from generator.books import yamlsource
+    from generator.books.budget import parse_budget
 
     path = repo.write("budgets/test/2026.yaml", "year: 2026\napproved_by: x\nlines:\n"
                                                 "  Expenses:Cleaning: 1234567890.10\n")

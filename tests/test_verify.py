@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.verify import verify
+from generator.audit.verify import verify
 from tests.conftest import PROFILE, Repo
 
 ROLES = ("treasurer", "committee", "supervisor", "outsider")

@@ -16,7 +16,7 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
-from generator.compound import load_compound
+from generator.books.compound import load_compound
 from generator.rules import (
     accounts,
     budget_cap,

@@ -11,7 +11,7 @@ from typing import Any
 
 from beancount.core import data
 
-from generator.compound import Compound, load_compound
+from generator.books.compound import Compound, load_compound
 
 
 def compound_for(options_map: dict[str, Any], config: object) -> Compound:

@@ -27,7 +27,7 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
-from generator.compound import EVIDENCE_SUFFIXES, voucher_file
+from generator.books.compound import EVIDENCE_SUFFIXES, voucher_file
 from generator.money import format_amount
 from generator.rules.context import compound_for, from_ledger
 

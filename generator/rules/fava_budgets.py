@@ -21,7 +21,7 @@ from beancount.core import account, amount, data
 from beancount.parser.grammar import ValueType
 
 from generator import errors as err
-from generator.budget import Budget
+from generator.books.budget import Budget
 from generator.rules.context import compound_for
 
 __plugins__ = ("rule",)

@@ -30,7 +30,7 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
-from generator.compound import DETAIL_SUFFIXES, Compound, voucher_file
+from generator.books.compound import DETAIL_SUFFIXES, Compound, voucher_file
 from generator.money import format_amount, parse_amount
 from generator.rules.context import compound_for, from_ledger
 

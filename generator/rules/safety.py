@@ -20,7 +20,7 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
-from generator.lint import ALLOWED_PLUGINS, MAX_DECIMALS, MAX_INTEGER_DIGITS
+from generator.books.lint import ALLOWED_PLUGINS, MAX_DECIMALS, MAX_INTEGER_DIGITS
 from generator.money import CENT
 from generator.rules.context import from_ledger
 

@@ -26,7 +26,7 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
-from generator.compound import Compound
+from generator.books.compound import Compound
 from generator.money import cents, format_amount, format_rate
 from generator.rules.context import compound_for, relative
 

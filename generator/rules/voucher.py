@@ -24,7 +24,7 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
-from generator.compound import compound_of
+from generator.books.compound import compound_of
 from generator.rules.context import from_ledger
 
 __plugins__ = ("rule",)

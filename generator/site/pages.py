@@ -23,9 +23,9 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from generator.history import History
+from generator.audit.history import History
 from generator.site import charts
-from generator.site.model import CompoundView, Month, Year
+from generator.view import CompoundView, Month, Year
 from generator.site.notice_body import render_body
 from generator.site.words import Words, money, percent, rate
 

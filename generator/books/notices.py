@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator import yamlsource as ys
+from generator.books import yamlsource as ys
 
 KINDS = ("announcement", "minutes", "vote", "assessment", "report")
 KEYS = {"title", "title_en", "date", "kind", "matter", "households", "area", "result", "year", "score",

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.books import compound_ids, load_books
-from generator.gitrepo import Git, GitError
-from generator.signers import signers_at
-from generator.site.model import CompoundView, Item, build_view
+from generator.audit.git import Git, GitError
+from generator.audit.signers import signers_at
+from generator.view import CompoundView, Item, build_view
 from generator.site.words import money, percent
 
 SPECIAL = re.compile(r"([\\`*_\[\]|~])")

@@ -16,7 +16,7 @@ from typing import Any
 from beancount import loader
 from beancount.ops import validation
 
-from generator.lint import lint_compound
+from generator.books.lint import lint_compound
 
 
 @dataclass

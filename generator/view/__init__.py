@@ -17,10 +17,10 @@ from typing import Any
 
 from beancount.core import data
 
-from generator.budget import Budget
-from generator.compound import Compound, load_compound
+from generator.books.budget import Budget
+from generator.books.compound import Compound, load_compound
 from generator.money import cents
-from generator.notices import Notice
+from generator.books.notices import Notice
 from generator.rules.evidence import names as evidence_names
 from generator.rules.itemised import read_sheet
 

@@ -20,9 +20,9 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from generator.closing import Closure, blocks, closed_changes, closures
-from generator.gitrepo import Commit, Git, GitError, fingerprint
-from generator.signers import Key, Signers, signers_at
+from generator.audit.closing import Closure, blocks, closed_changes, closures
+from generator.audit.git import Commit, Git, GitError, fingerprint
+from generator.audit.signers import Key, Signers, signers_at
 
 COMPOUND_DATA = ("ledgers", "budgets", "notices")
 

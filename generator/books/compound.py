@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import errors as err
-from generator import yamlsource as ys
-from generator.budget import Budget, parse_budget
-from generator.notices import Notice, parse_notice
-from generator.profile import Profile, parse_profile
+from generator.books import yamlsource as ys
+from generator.books.budget import Budget, parse_budget
+from generator.books.notices import Notice, parse_notice
+from generator.books.profile import Profile, parse_profile
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 

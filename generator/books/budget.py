@@ -14,7 +14,7 @@ from pathlib import Path
 
 from beancount.core import account as bc_account
 
-from generator import yamlsource as ys
+from generator.books import yamlsource as ys
 
 KEYS = {"year", "approved_by", "trustee", "income", "lines", "amendments"}
 TRUSTEE_KEYS = {"base_rate", "bonus_rate", "bonus_min_score"}

@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.gitrepo import Git
-from generator.signers import Signers, signers_at
+from generator.audit.git import Git
+from generator.audit.signers import Signers, signers_at
 
 TAG = re.compile(r"^close/([a-z0-9][a-z0-9-]*)/(\d{4})-(\d{2})$")
 DATED = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ \t]")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import yamlsource
-from generator.gitrepo import Git, fingerprint
-from generator.profile import parse_profile
+from generator.books import yamlsource
+from generator.audit.git import Git, fingerprint
+from generator.books.profile import parse_profile
 
 
 @dataclass(frozen=True)

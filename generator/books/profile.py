@@ -14,7 +14,7 @@ from typing import Any
 
 from beancount.core import account as bc_account
 
-from generator import yamlsource as ys
+from generator.books import yamlsource as ys
 
 ROLES = ("treasurer", "committee", "supervisor")
 KEY_PATTERN = re.compile(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com)"

@@ -13,9 +13,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.closing import Block, Closure, blocks, changed_blocks, closures
-from generator.gitrepo import Commit, Git
-from generator.signers import Signers, signers_at
+from generator.audit.closing import Block, Closure, blocks, changed_blocks, closures
+from generator.audit.git import Commit, Git
+from generator.audit.signers import Signers, signers_at
 
 PULL_REQUEST = re.compile(r"^Merge pull request #(\d+)")
 
