@@ -221,7 +221,7 @@ class Txn:
 # The scaffold's standard chart (generator/books/scaffold.py), plus a sub-account for elevator repairs.
 ACCOUNTS_COMMON = list(ACCOUNTS)
 ACCOUNTS_COMMON.insert([a[0] for a in ACCOUNTS].index("Expenses:Repairs") + 1,
-                       ("Expenses:Repairs:Elevator", "电梯维修费", "Elevator repairs", False))
+                       ("Expenses:Repairs:Elevator", "电梯维修费", "Elevator repairs", None))
 
 BUDGET_LINES = [
     "Expenses:Cleaning", "Expenses:Security", "Expenses:Greening", "Expenses:Repairs",
@@ -849,12 +849,12 @@ def write_compound(c: Compound, books: Books, budgets: dict[int, dict[str, objec
 
     # accounts.beancount
     out = [f"; {c.name} 科目表 / chart of accounts — 虚构示例 / fictitious example", ""]
-    for acc, zh, en, itemise in c.accounts:
+    for acc, zh, en, kind in c.accounts:
         out.append(f"2025-01-01 open {acc} CNY")
         out.append(f'  name: "{zh}"')
         out.append(f'  name_en: "{en}"')
-        if itemise:
-            out.append("  itemise: TRUE")
+        if kind:
+            out.append(f'  income: "{kind}"')
         out.append("")
     write_text(led / "accounts.beancount", "\n".join(out))
 

@@ -10,14 +10,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.audit import diff as bookdiff
-from generator.books import compound_ids, load_books
 from generator.audit.closing import ClosingError, close_month, closed_month_problems
-from generator.findings import Finding, from_error, render
 from generator.audit.git import GitError
-from generator.publish import SiteBuildError, build_site_into, serve_site
-from generator.books.scaffold import ScaffoldError, scaffold
 from generator.audit.verify import render as render_refusals
 from generator.audit.verify import verify
+from generator.books import compound_ids, load_books
+from generator.books.scaffold import ScaffoldError, scaffold
+from generator.findings import Finding, from_error, render
+from generator.publish import SiteBuildError, build_site_into, serve_site
 
 CLEAN, FINDINGS, USAGE = 0, 1, 2
 

@@ -8,11 +8,26 @@ rule id, so ``bean-check`` and Fava show which rule refused the books.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, Protocol
+
+Source = dict[str, Any]
+
+
+class BookError(Protocol):
+    """Any Beancount-style error: Beancount's own and ours."""
+
+    @property
+    def source(self) -> Source | None: ...
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def entry(self) -> Any: ...
 
 
 class RuleError(NamedTuple):
-    source: dict[str, Any]
+    source: Source
     message: str
     entry: Any
 
@@ -49,6 +64,22 @@ class PrivacyError(RuleError):
     rule: ClassVar[str] = "privacy"
 
 
+class CurrencyError(RuleError):
+    rule: ClassVar[str] = "currency"
+
+
+class OutflowError(RuleError):
+    rule: ClassVar[str] = "outflow"
+
+
+class IncomeError(RuleError):
+    rule: ClassVar[str] = "income"
+
+
+class PublishError(RuleError):
+    rule: ClassVar[str] = "publish"
+
+
 class BudgetFileError(RuleError):
     rule: ClassVar[str] = "budget"
 
@@ -67,13 +98,14 @@ class LintError(RuleError):
     rule: ClassVar[str] = "lint"
 
 
-def source(filename: str | Path, lineno: int) -> dict[str, Any]:
+def source(filename: str | Path, lineno: int) -> Source:
     return {"filename": str(filename), "lineno": lineno}
 
 
-def make(kind: type[RuleError], where: dict[str, Any], message: str, entry: Any = None) -> RuleError:
+def make(kind: type[RuleError], where: Source | None, message: str, entry: Any = None) -> RuleError:
     """An error of ``kind`` at ``where`` whose message begins with the rule id."""
     rule: str = getattr(kind, "rule")  # noqa: B009 — set by every subclass; a NamedTuple base cannot declare it
+    where = where or {}
     return kind({"filename": where.get("filename", "<unknown>"), "lineno": where.get("lineno", 0)},
                 f"{rule}: {message}", entry)
 

@@ -24,12 +24,12 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from generator.audit.history import load_history
 from generator.books import Books, compound_ids, load_books
 from generator.findings import from_error
-from generator.audit.history import load_history
-from generator.view import build_view
 from generator.site.pages import Provenance, Site, build_site, ledger_commit
 from generator.site.words import Words
+from generator.view import build_view
 
 log = get_plugin_logger(__name__)
 
@@ -75,7 +75,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         if findings:
             shown = "; ".join(f.text() for f in findings[:3])
             raise PluginError(f"trustfund: the books have {len(findings)} finding(s); nothing is built. {shown}")
-        views = [build_view(b.entries, b.options) for b in books.values()]
+        views = [build_view(b) for b in books.values()]
         self.cleanup()
         self.spool = tempfile.TemporaryDirectory(prefix="trustfund-spool-")
         histories = {view.id: load_history(self.root, view.id) for view in views}

@@ -50,10 +50,11 @@ ACCOUNTS = """\
 2025-01-01 open Income:PropertyFees CNY
   name: "物业费"
   name_en: "Property fees"
+  income: "fees"
 2025-01-01 open Income:Parking CNY
   name: "停车费"
   name_en: "Parking"
-  itemise: TRUE
+  income: "itemised"
 2025-01-01 open Expenses:Cleaning CNY
   name: "保洁费"
   name_en: "Cleaning"

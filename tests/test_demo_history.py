@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
 from generator.audit.verify import verify
+from generator.cli import main
 from tests.test_site import PROJECT
 
 

@@ -14,7 +14,7 @@ from beancount import loader
 from beanquery import query
 
 from generator.cli import main
-from tests.conftest import Repo
+from tests.conftest import PROFILE, Repo
 
 PROJECT = Path(__file__).resolve().parent.parent
 AMOUNT = re.compile(r"^−?\d{1,3}(,\d{3})*\.\d{2}( [A-Z][A-Z0-9'._-]*)?$")
@@ -289,6 +289,7 @@ def test_unusual_books_build_without_crashing(repo: Repo, tmp_path: Path) -> Non
 2025-01-01 open Liabilities:Deposits CNY
   name: "押金"
   name_en: "Deposits held"
+  liability: TRUE
 2025-01-01 open Assets:Bank:Usd USD
   name: "外币账户"
   name_en: "USD account"
@@ -313,6 +314,8 @@ def test_unusual_books_build_without_crashing(repo: Repo, tmp_path: Path) -> Non
           Equity:Donations
         """)
     repo.journal("; nothing this month\n", month="2026/05")
+    repo.write("ledgers/test/compound.yaml", PROFILE.replace(
+        "accounts: {fund: Assets:Bank:Fund,", "other_currencies: [USD]\naccounts: {fund: [Assets:Bank:Fund, Assets:Bank:Usd],"))
     site = tmp_path / "site"
     assert build(repo.root, site) == 0
     html = page(site, "test/2026/03")

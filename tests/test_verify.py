@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
 from generator.audit.verify import verify
+from generator.cli import main
 from tests.conftest import PROFILE, Repo
 
 ROLES = ("treasurer", "committee", "supervisor", "outsider")

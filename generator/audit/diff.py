@@ -20,11 +20,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.books import compound_ids, load_books
 from generator.audit.git import Git, GitError
 from generator.audit.signers import signers_at
-from generator.view import CompoundView, Item, build_view
+from generator.books import compound_ids, load_books
 from generator.site.words import money, percent
+from generator.view import CompoundView, Item, build_view
 
 SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
@@ -68,7 +68,7 @@ def _views(root: Path) -> dict[str, CompoundView]:
     for compound_id in compound_ids(root):
         books = load_books(root, compound_id)
         if books.loaded:
-            views[compound_id] = build_view(books.entries, books.options)
+            views[compound_id] = build_view(books)
     return views
 
 

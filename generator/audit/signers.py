@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.books import yamlsource
 from generator.audit.git import Git, fingerprint
+from generator.books import yamlsource
 from generator.books.profile import parse_profile
 
 

@@ -1,9 +1,17 @@
-"""Loading a compound's books: lint first, then Beancount's loader, once.
+"""A compound's books, read once: profile, budgets and notices, then the ledger, linted, parsed and loaded.
 
-The load cache is always off (it is a pickle that a pull request could
-plant). Python's garbage collector is paused during the load: Beancount
-allocates millions of small objects and frees few, so collection passes are
-wasted work (10.5 s → 8.5 s for 100k transactions, measured).
+``load_books`` is the one way trustfund reads a compound. It reads the
+compound's YAML, lints its files and parses its ledger files with
+Beancount's parser (``generator.books.lint``), and — when the lint refuses
+nothing — books those same parsed entries and runs the plugins and
+validations exactly as Beancount's loader does (the same functions, in the
+same order), but over the files the lint vetted: no include the lint did not
+follow, no Python path from the books, and Beancount's load cache is never
+touched (it is a pickle a pull request could plant).
+
+Python's garbage collector is paused during the load: Beancount allocates
+millions of small objects and frees few, so collection passes are wasted work
+(10.5 s → 8.5 s for 100k transactions, measured).
 """
 
 from __future__ import annotations
@@ -14,35 +22,53 @@ from pathlib import Path
 from typing import Any
 
 from beancount import loader
+from beancount.core import data
 from beancount.ops import validation
+from beancount.parser import booking
 
+from generator.books.compound import Compound, preloaded, read_compound
 from generator.books.lint import lint_compound
+from generator.errors import BookError
 
 
 @dataclass
 class Books:
-    compound_id: str
-    main: Path
-    entries: list[Any] = field(default_factory=list)
-    errors: list[Any] = field(default_factory=list)
+    compound: Compound
+    entries: list[data.Directive] = field(default_factory=list)
+    errors: list[BookError] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)  # the ledger files that were read, main first
     loaded: bool = False
+
+    @property
+    def compound_id(self) -> str:
+        return self.compound.id
+
+    @property
+    def main(self) -> Path:
+        return self.compound.main
 
 
 def load_books(root: Path, compound_id: str) -> Books:
-    """Lint, then load one compound; a compound with lint findings is not loaded."""
-    main = root / "ledgers" / compound_id / "main.beancount"
-    books = Books(compound_id, main)
-    books.errors = list(lint_compound(root, compound_id))
-    if books.errors:
-        return books
-    loader.initialize(use_cache=False)
+    """Read one compound; a compound the lint refuses is not loaded."""
+    source = lint_compound(root, compound_id)
+    compound, compound_errors = read_compound(root, compound_id)
+    books = Books(compound, errors=list(source.errors), files=[parsed.path for parsed in source.files])
+    if source.refused or not source.files:
+        return books  # what the lint refused is all there is to say until it is fixed
+    books.errors.extend(compound_errors)
     collecting = gc.isenabled()
     gc.disable()
     try:
-        # The same validations as bean-check, so both report the same errors.
-        entries, errors, options = loader.load_file(
-            str(main), extra_validations=validation.HARDCORE_VALIDATIONS)
+        entries = [entry for parsed in source.files for entry in parsed.entries]
+        entries.sort(key=data.entry_sortkey)
+        options = dict(source.files[0].options)
+        options["include"] = sorted(str(path) for path in books.files)
+        options = loader.aggregate_options_map(options, [parsed.options for parsed in source.files[1:]])
+        with preloaded(compound):
+            entries, booking_errors = booking.book(entries, options)
+            entries, errors = loader.run_transformations(entries, booking_errors, options, None)
+            errors.extend(validation.validate(entries, options, None, validation.HARDCORE_VALIDATIONS))
     finally:
         if collecting:
             gc.enable()

@@ -8,13 +8,17 @@ finding can point at it.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from beancount.core import account as bc_account
+from beancount.core import data
 
 from generator.books import yamlsource as ys
+from generator.books.chart import covers
+from generator.books.postings import worth
 
 KEYS = {"year", "approved_by", "trustee", "income", "lines", "amendments"}
 TRUSTEE_KEYS = {"base_rate", "bonus_rate", "bonus_min_score"}
@@ -60,12 +64,50 @@ class Budget:
 
     def covering_line(self, account: str) -> str | None:
         """The most specific budget line that covers an account (a line covers its sub-accounts)."""
-        best: str | None = None
-        for budget_line in self.lines:
-            if (account == budget_line or account.startswith(budget_line + ":")) and (
-                    best is None or len(budget_line) > len(best)):
-                best = budget_line
-        return best
+        covering = [budget_line for budget_line in self.lines if covers(budget_line, account)]
+        return max(covering, key=len) if covering else None
+
+    def amendments_of(self, budget_line: str) -> list[tuple[str, datetime.date, Decimal]]:
+        """(vote slug, effective date, change) of each applied amendment of a line."""
+        return [(a.approved_by, a.effective, a.lines[budget_line]) for a in self.amendments
+                if budget_line in a.lines and a.effective is not None]
+
+
+def spending(entries: Iterable[data.Directive], expenses_root: str,
+             currency: str) -> Iterator[tuple[data.Transaction, str, Decimal]]:
+    """(entry, expense account, amount in the compound's currency) for every expense posting, in order."""
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                if posting.account.startswith(expenses_root):
+                    amount = worth(posting, currency)
+                    if amount is not None:
+                        yield entry, posting.account, amount
+
+
+class LineUse:
+    """Spending per budget line of one year, accumulated as it is booked: the budget-cap rule reads it
+    entry by entry, the owners' view at the end of the year."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.spent: dict[str, Decimal] = {}
+        self.outside: dict[str, Decimal] = {}  # spending on accounts no line covers
+        self._line_of: dict[str, str | None] = {}
+
+    def line_for(self, account: str) -> str | None:
+        if account not in self._line_of:
+            self._line_of[account] = self.budget.covering_line(account)
+        return self._line_of[account]
+
+    def add(self, account: str, amount: Decimal) -> str | None:
+        """Count spending on an account; the line it counts against, or None when no line covers it."""
+        budget_line = self.line_for(account)
+        if budget_line is None:
+            self.outside[account] = self.outside.get(account, Decimal(0)) + amount
+        else:
+            self.spent[budget_line] = self.spent.get(budget_line, Decimal(0)) + amount
+        return budget_line
 
 
 def parse_budget(doc: ys.Document) -> Budget:

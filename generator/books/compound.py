@@ -1,13 +1,17 @@
-"""A compound as the rules see it: profile, budgets and notices, read once per load.
+"""A compound: its profile, budgets and notices, read once per load.
 
-The rules run inside Beancount's loader and know only the ledger's file name,
-so everything is found relative to the ledger: ``ledgers/<id>/main.beancount``
-→ ``ledgers/<id>/compound.yaml``, ``budgets/<id>/``, ``notices/<id>/`` —
-never relative to the current directory.
+``trustfund`` reads the compound by its id before the books are loaded and
+hands it to the rules (``preloaded``); ``bean-check`` and Fava know only the
+ledger's file name, so there the rules read it themselves, relative to the
+ledger: ``ledgers/<id>/main.beancount`` → ``ledgers/<id>/compound.yaml``,
+``budgets/<id>/``, ``notices/<id>/`` — never relative to the current directory.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +20,7 @@ from generator.books import yamlsource as ys
 from generator.books.budget import Budget, parse_budget
 from generator.books.notices import Notice, parse_notice
 from generator.books.profile import Profile, parse_profile
+from generator.books.vouchers import voucher_file
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -30,6 +35,10 @@ class Compound:
     notices: dict[str, Notice] = field(default_factory=dict)
 
     @property
+    def main(self) -> Path:
+        return self.folder / "main.beancount"
+
+    @property
     def vouchers(self) -> Path:
         return self.folder / "vouchers"
 
@@ -41,20 +50,61 @@ class Compound:
     def notice_folder(self) -> Path:
         return self.root / "notices" / self.id
 
+    def voucher_file(self, name: str, suffixes: tuple[str, ...],
+                     cache: dict[str, Path | str] | None = None) -> Path | str:
+        return voucher_file(self.vouchers, name, suffixes, cache)
+
+    def relative(self, path: object) -> str:
+        """A path as the repository names it: ``budgets/x/2026.yaml``."""
+        text = str(path)
+        root = str(self.root) + "/"
+        return text[len(root):] if text.startswith(root) else text
+
+    def published_text_files(self) -> list[Path]:
+        """Every published text file of the compound besides its ledger files: profile, roster, detail sheets,
+        budgets and notices."""
+        files = [self.folder / "compound.yaml", self.folder / "units.csv"]
+        if self.vouchers.is_dir():
+            files += sorted(path for path in self.vouchers.rglob("*") if path.suffix.lower() == ".csv")
+        for folder, suffix in ((self.budget_folder, ".yaml"), (self.notice_folder, ".md")):
+            if folder.is_dir():
+                files += sorted(folder.glob(f"*{suffix}"))
+        return [path for path in files if path.is_file() and not path.is_symlink()]
+
     def approved_budget(self, year: int) -> Budget | None:
         budget = self.budgets.get(year)
         return budget if budget is not None and budget.approved else None
 
 
-def compound_of(ledger_file: str | Path) -> tuple[Path, Path, str]:
-    """(compound folder, repository root, compound id) for a compound's main ledger."""
+_PRELOADED: ContextVar[dict[str, Compound] | None] = ContextVar("trustfund_compounds", default=None)
+
+
+@contextlib.contextmanager
+def preloaded(compound: Compound) -> Iterator[None]:
+    """While the books load, the rules take this compound instead of reading it again."""
+    token = _PRELOADED.set({str(compound.main): compound})
+    try:
+        yield
+    finally:
+        _PRELOADED.reset(token)
+
+
+def compound_for_ledger(ledger_file: str | Path) -> tuple[Compound, list[err.RuleError], bool]:
+    """(the compound of a main ledger, the errors in its files, whether trustfund had read it already).
+
+    A preloaded compound's file errors were collected when it was read, so none are returned again.
+    """
+    known = (_PRELOADED.get() or {}).get(str(ledger_file))
+    if known is not None:
+        return known, [], True
     folder = Path(ledger_file).resolve().parent
-    return folder, folder.parent.parent, folder.name
+    compound, errors = read_compound(folder.parent.parent, folder.name)
+    return compound, errors, False
 
 
-def load_compound(ledger_file: str | Path) -> tuple[Compound, list[err.RuleError]]:
-    """Read and validate the profile, budgets and notices that belong to a ledger."""
-    folder, root, compound_id = compound_of(ledger_file)
+def read_compound(root: Path, compound_id: str) -> tuple[Compound, list[err.RuleError]]:
+    """Read and validate the profile, budgets and notices of a compound."""
+    folder = root / "ledgers" / compound_id
     errors: list[err.RuleError] = []
     profile = _load_profile(folder / "compound.yaml", errors)
     compound = Compound(compound_id, folder, root, profile)
@@ -62,6 +112,8 @@ def load_compound(ledger_file: str | Path) -> tuple[Compound, list[err.RuleError
     floor_area = profile.floor_area if profile else None
     if compound.notice_folder.is_dir():
         for path in sorted(compound.notice_folder.glob("*.md")):
+            if path.is_symlink():
+                continue  # the source lint names links
             try:
                 notice = parse_notice(path, _read(path), households, floor_area)
             except ys.YamlProblem as problem:
@@ -72,6 +124,8 @@ def load_compound(ledger_file: str | Path) -> tuple[Compound, list[err.RuleError
                 compound.notices[notice.slug] = notice
     if compound.budget_folder.is_dir():
         for path in sorted(compound.budget_folder.glob("*.yaml")):
+            if path.is_symlink():
+                continue
             try:
                 budget = parse_budget(ys.parse(_read(path), path))
             except ys.YamlProblem as problem:
@@ -85,6 +139,8 @@ def load_compound(ledger_file: str | Path) -> tuple[Compound, list[err.RuleError
 
 
 def _load_profile(path: Path, errors: list[err.RuleError]) -> Profile | None:
+    if path.is_symlink():
+        return None
     if not path.is_file():
         errors.append(err.make(err.CompoundFileError, err.source(path, 1),
                                "compound.yaml is missing next to main.beancount; `trustfund new ID` writes one"))
@@ -130,33 +186,3 @@ def _resolve_approvals(compound: Compound, budget: Budget) -> list[err.RuleError
 
 def _read(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
-
-
-EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
-DETAIL_SUFFIXES = (".csv",)
-
-
-def voucher_file(compound: Compound, name: str, suffixes: tuple[str, ...],
-                 cache: dict[str, Path | str] | None = None) -> Path | str:
-    """The file a ledger names under ``vouchers/``, or what is wrong with the name.
-
-    Names are relative to the compound's ``vouchers/`` folder; an absolute
-    path, ``..`` or a link cannot reach outside it.
-    """
-    if cache is not None and name in cache:
-        return cache[name]
-    result: Path | str
-    relative_name = Path(name)
-    if not name or relative_name.is_absolute() or ".." in relative_name.parts or "\\" in name:
-        result = f"'{name}' must be a path inside vouchers/ such as 2026/03/2026-0031-invoice.pdf"
-    elif relative_name.suffix.lower() not in suffixes:
-        result = f"'{name}' must be a {' or '.join(s[1:].upper() for s in suffixes)} file"
-    else:
-        path = compound.vouchers / relative_name
-        if path.is_symlink() or not path.is_file():
-            result = f"vouchers/{name} does not exist; add the file or correct the name"
-        else:
-            result = path
-    if cache is not None:
-        cache[name] = result
-    return result

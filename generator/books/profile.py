@@ -40,10 +40,16 @@ class Profile:
     floor_area: Decimal
     currency: str
     evidence_threshold: Decimal
-    fund_account: str
+    fund_account: str  # the first fund account: the balance owners see
     trustee_fee_account: str
     signers: list[Signer] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    fund_accounts: tuple[str, ...] = ()  # every account (with its sub-accounts) that holds the fund's money
+    other_currencies: tuple[str, ...] = ()  # currencies besides ``currency`` the books may use, at cost
+
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        return (self.currency, *self.other_currencies)
 
 
 def parse_profile(doc: ys.Document) -> Profile:
@@ -55,16 +61,28 @@ def parse_profile(doc: ys.Document) -> Profile:
     currency = ys.text(doc, data.get("currency", "CNY"), "currency")
     if not CURRENCY_PATTERN.match(currency):
         raise ys.YamlProblem(doc.line("currency"), f"'currency' must be a currency code like CNY, got {currency!r}")
+    other_currencies = []
+    for index, raw_currency in enumerate(ys.sequence(doc, data.get("other_currencies") or [], "other_currencies")):
+        code = ys.text(doc, raw_currency, "other_currencies", index)
+        if not CURRENCY_PATTERN.match(code) or code == currency:
+            raise ys.YamlProblem(doc.line("other_currencies", index),
+                                 f"'other_currencies' lists currency codes besides {currency}, got {code!r}")
+        other_currencies.append(code)
     accounts = ys.mapping(doc, data["accounts"], "accounts")
-    account_names = {}
+    account_names: dict[str, list[str]] = {}
     for role in ("fund", "trustee_fee"):
         if role not in accounts:
             raise ys.YamlProblem(doc.line("accounts"), f"'accounts.{role}' is missing")
-        name = ys.text(doc, accounts[role], "accounts", role)
-        if not bc_account.is_valid(name):
-            raise ys.YamlProblem(doc.line("accounts", role),
-                                 f"'accounts.{role}' is not a Beancount account name: {name!r}")
-        account_names[role] = name
+        raw_names = accounts[role] if role == "fund" and isinstance(accounts[role], list) else [accounts[role]]
+        if not raw_names:
+            raise ys.YamlProblem(doc.line("accounts", role), f"'accounts.{role}' names no account")
+        for index, raw_name in enumerate(raw_names):
+            name = ys.text(doc, raw_name, "accounts", role, index) if isinstance(accounts[role], list) \
+                else ys.text(doc, raw_name, "accounts", role)
+            if not bc_account.is_valid(name):
+                raise ys.YamlProblem(doc.line("accounts", role),
+                                     f"'accounts.{role}' is not a Beancount account name: {name!r}")
+            account_names.setdefault(role, []).append(name)
     signers = []
     for index, raw in enumerate(ys.sequence(doc, data["signers"], "signers")):
         entry = ys.mapping(doc, raw, "signers", index)
@@ -82,7 +100,8 @@ def parse_profile(doc: ys.Document) -> Profile:
             raise ys.YamlProblem(doc.line("signers", index, "key"),
                                  "key must be an SSH public key line such as 'ssh-ed25519 AAAA…'")
         signers.append(Signer(principal, role, key, doc.line("signers", index)))
-    known = {"name", "name_en", "households", "floor_area", "currency", "evidence_threshold", "accounts", "signers"}
+    known = {"name", "name_en", "households", "floor_area", "currency", "evidence_threshold", "accounts", "signers",
+             "other_currencies"}
     return Profile(
         path=doc.path,
         name=ys.text(doc, data["name"], "name"),
@@ -91,8 +110,10 @@ def parse_profile(doc: ys.Document) -> Profile:
         floor_area=ys.amount(doc, data["floor_area"], "floor_area"),
         currency=currency,
         evidence_threshold=ys.amount(doc, data.get("evidence_threshold", "500.00"), "evidence_threshold"),
-        fund_account=account_names["fund"],
-        trustee_fee_account=account_names["trustee_fee"],
+        fund_account=account_names["fund"][0],
+        trustee_fee_account=account_names["trustee_fee"][0],
+        fund_accounts=tuple(account_names["fund"]),
+        other_currencies=tuple(other_currencies),
         signers=signers,
         extra={key: value for key, value in data.items() if key not in known},
     )

@@ -11,21 +11,21 @@ import datetime
 from pathlib import Path
 
 ACCOUNTS = (
-    ("Assets:Bank:Fund", "共有资金账户", "Common fund bank account", False),
-    ("Equity:Opening", "期初结余", "Opening balance", False),
-    ("Income:PropertyFees", "物业费", "Property fees", False),
-    ("Income:Parking", "停车费", "Parking income", True),
-    ("Income:Advertising", "广告费", "Advertising income", True),
-    ("Income:Rental", "场地租金", "Rental income", True),
-    ("Income:Interest", "利息收入", "Bank interest", False),
-    ("Expenses:Cleaning", "保洁费", "Cleaning", False),
-    ("Expenses:Security", "秩序维护费", "Security", False),
-    ("Expenses:Greening", "绿化养护费", "Greening", False),
-    ("Expenses:Repairs", "维修费", "Repairs", False),
-    ("Expenses:Utilities", "公共水电费", "Common utilities", False),
-    ("Expenses:Staff", "管理处人员费用", "Management office staff", False),
-    ("Expenses:Office", "办公费", "Office costs", False),
-    ("Expenses:TrusteeFee", "受托人酬金", "Trustee remuneration", False),
+    ("Assets:Bank:Fund", "共有资金账户", "Common fund bank account", None),
+    ("Equity:Opening", "期初结余", "Opening balance", None),
+    ("Income:PropertyFees", "物业费", "Property fees", "fees"),
+    ("Income:Parking", "停车费", "Parking income", "itemised"),
+    ("Income:Advertising", "广告费", "Advertising income", "itemised"),
+    ("Income:Rental", "场地租金", "Rental income", "itemised"),
+    ("Income:Interest", "利息收入", "Bank interest", "interest"),
+    ("Expenses:Cleaning", "保洁费", "Cleaning", None),
+    ("Expenses:Security", "秩序维护费", "Security", None),
+    ("Expenses:Greening", "绿化养护费", "Greening", None),
+    ("Expenses:Repairs", "维修费", "Repairs", None),
+    ("Expenses:Utilities", "公共水电费", "Common utilities", None),
+    ("Expenses:Staff", "管理处人员费用", "Management office staff", None),
+    ("Expenses:Office", "办公费", "Office costs", None),
+    ("Expenses:TrusteeFee", "受托人酬金", "Trustee remuneration", None),
 )
 
 PROFILE = """\
@@ -62,8 +62,8 @@ def scaffold(root: Path, compound_id: str, name: str | None = None, name_en: str
         raise ScaffoldError(f"ledgers/{compound_id} already exists; nothing was changed")
     opened = today.replace(day=1).isoformat()
     chart = "".join(
-        f'{opened} open {account} CNY\n  name: "{zh}"\n  name_en: "{en}"\n' + ("  itemise: TRUE\n" if itemise else "")
-        + "\n" for account, zh, en, itemise in ACCOUNTS)
+        f'{opened} open {account} CNY\n  name: "{zh}"\n  name_en: "{en}"\n' + (f'  income: "{kind}"\n' if kind else "")
+        + "\n" for account, zh, en, kind in ACCOUNTS)
     files = {
         folder / "compound.yaml": PROFILE.format(name=_yaml_text(name or compound_id),
                                                  name_en=_yaml_text(name_en or compound_id)),
@@ -71,7 +71,6 @@ def scaffold(root: Path, compound_id: str, name: str | None = None, name_en: str
         folder / "accounts.beancount": "; The chart of accounts: every open has name (zh) and name_en.\n\n" + chart,
         folder / f"{today.year:04d}" / f"{today.month:02d}.beancount":
             f"; {today.year}年{today.month}月 journal. Every transaction carries voucher: \"{today.year}-NNNN\".\n",
-        folder / "vouchers" / "README.md": "Receipts, invoices (PDF/JPG/PNG) and detail sheets (CSV), by YYYY/MM/.\n",
     }
     for path, content in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)

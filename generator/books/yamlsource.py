@@ -21,6 +21,9 @@ import yaml
 from generator.money import parse_amount
 
 Key = tuple[str | int, ...]
+INTEGER = re.compile(r"[0-9]{1,12}", re.ASCII)
+RATE = re.compile(r"[01](\.[0-9]{1,6})?", re.ASCII)
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 class YamlProblem(Exception):
@@ -47,9 +50,20 @@ class Document:
         return self.first_line
 
 
+MAX_DEPTH = 16
+MAX_BYTES = 1_000_000
+
+
 def parse(text: str, path: Path, line_offset: int = 0) -> Document:
-    """Parse one YAML mapping; raises YamlProblem with a 1-based line."""
+    """Parse one YAML mapping; raises YamlProblem with a 1-based line.
+
+    Anchors and aliases are refused before anything is built (a self-referencing or nested alias
+    would otherwise recurse or multiply the work), and so is nesting deeper than any schema needs.
+    """
+    if len(text) > MAX_BYTES:
+        raise YamlProblem(1 + line_offset, f"the file is larger than {MAX_BYTES // 1000} kB")
     try:
+        _refuse_aliases(text, line_offset)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -65,6 +79,20 @@ def parse(text: str, path: Path, line_offset: int = 0) -> Document:
     data = _plain(node, (), lines, line_offset)
     assert isinstance(data, dict)
     return Document(path, data, lines, node.start_mark.line + 1 + line_offset)
+
+
+def _refuse_aliases(text: str, line_offset: int) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = (event.start_mark.line if event.start_mark else 0) + 1 + line_offset
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlProblem(line, "anchors and aliases (& and *) are not allowed; write each value out")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(line, f"nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _plain(node: yaml.Node, key: Key, lines: dict[Key, int], offset: int) -> Any:
@@ -100,25 +128,23 @@ def text(doc: Document, value: Any, *key: str | int) -> str:
 def amount(doc: Document, value: Any, *key: str | int, positive: bool = True) -> Decimal:
     number = parse_amount(value) if isinstance(value, str) else None
     if number is None:
-        raise YamlProblem(doc.line(*key), f"'{_name(key)}' must be an amount with at most two decimals, got {value!r}")
+        raise YamlProblem(doc.line(*key), f"'{_name(key)}' must be an amount with at most two decimals and twelve "
+                          f"integer digits, such as 1234.56, got {value!r}")
     if positive and number < 0:
         raise YamlProblem(doc.line(*key), f"'{_name(key)}' must not be negative, got {value}")
     return number
 
 
 def rate(doc: Document, value: Any, *key: str | int) -> Decimal:
-    try:
-        number = Decimal(value) if isinstance(value, str) else None
-    except ArithmeticError:
-        number = None
-    if number is None or not number.is_finite() or not Decimal(0) <= number <= Decimal(1):
+    number = Decimal(value.strip()) if isinstance(value, str) and RATE.fullmatch(value.strip()) else None
+    if number is None or not Decimal(0) <= number <= Decimal(1):
         raise YamlProblem(doc.line(*key),
                           f"'{_name(key)}' must be a fraction between 0 and 1 (0.15 for 15%), got {value!r}")
     return number
 
 
 def integer(doc: Document, value: Any, *key: str | int, low: int = 0, high: int | None = None) -> int:
-    if not isinstance(value, str) or not re.fullmatch(r"\d+", value.strip()):
+    if not isinstance(value, str) or not INTEGER.fullmatch(value.strip()):
         raise YamlProblem(doc.line(*key), f"'{_name(key)}' must be a whole number, got {value!r}")
     number = int(value)
     if number < low or (high is not None and number > high):
@@ -129,8 +155,10 @@ def integer(doc: Document, value: Any, *key: str | int, low: int = 0, high: int 
 
 def date(doc: Document, value: Any, *key: str | int) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value.strip()) if isinstance(value, str) else _fail()
-    except (ValueError, TypeError):
+        if not isinstance(value, str) or not DATE.fullmatch(value.strip()):
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
         raise YamlProblem(doc.line(*key), f"'{_name(key)}' must be a date like 2026-03-15, got {value!r}") from None
 
 
@@ -144,10 +172,6 @@ def sequence(doc: Document, value: Any, *key: str | int) -> list[Any]:
     if not isinstance(value, list):
         raise YamlProblem(doc.line(*key), f"'{_name(key)}' must be a list")
     return value
-
-
-def _fail() -> datetime.date:
-    raise ValueError
 
 
 def _name(key: Key) -> str:

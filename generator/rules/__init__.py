@@ -16,29 +16,36 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
-from generator.books.compound import load_compound
+from generator.books.compound import compound_for_ledger
 from generator.rules import (
     accounts,
     budget_cap,
+    currency,
     evidence,
     fava_budgets,
+    income,
     itemised,
+    outflow,
     privacy,
+    publish,
     safety,
     trustee_fee,
     unbudgeted,
     voucher,
 )
+from generator.rules.context import Context
 
 __plugins__ = ("run",)
 
-RULES = (safety, voucher, evidence, itemised, budget_cap, unbudgeted, trustee_fee, accounts, privacy, fava_budgets)
+RULES = (safety, voucher, evidence, itemised, income, currency, outflow, budget_cap, unbudgeted, trustee_fee,
+         accounts, privacy, publish, fava_budgets)
 
 
 def run(entries: list[data.Directive], options_map: dict[str, Any],
         config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
-    compound, errors = load_compound(options_map["filename"])
+    compound, errors, linted = compound_for_ledger(options_map["filename"])
+    context = Context(compound, linted)
     for module in RULES:
-        entries, found = module.rule(entries, options_map, compound)
+        entries, found = module.rule(entries, options_map, context)
         errors.extend(found)
     return entries, errors

@@ -17,7 +17,6 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
-from generator.rules.context import from_ledger
 
 __plugins__ = ("rule",)
 
@@ -28,7 +27,7 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
          config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
     errors: list[err.RuleError] = []
     for entry in entries:
-        if not isinstance(entry, data.Open) or not from_ledger(entry):
+        if not isinstance(entry, data.Open):
             continue
         for key, what, example in DISPLAY_NAMES:
             value = entry.meta.get(key)

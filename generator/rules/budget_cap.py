@@ -16,14 +16,14 @@ Spending counts against the most specific line covering its account::
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
 
 from generator import errors as err
+from generator.books.budget import LineUse, spending
 from generator.money import format_amount
-from generator.rules.context import compound_for, relative
+from generator.rules.context import compound_for
 
 __plugins__ = ("rule",)
 
@@ -35,43 +35,39 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
     if compound.profile is None:
         return entries, errors
     currency = compound.profile.currency
-    expenses_root = options_map["name_expenses"] + ":"
-    spent: dict[tuple[int, str], Decimal] = {}
+    use: dict[int, LineUse] = {}
     over: set[tuple[int, str]] = set()
-    covering: dict[tuple[int, str], str | None] = {}
-    for entry in entries:
-        if not isinstance(entry, data.Transaction):
-            continue
+    touched: dict[tuple[int, str], data.Transaction] = {}
+
+    def judge() -> None:
+        for (year, budget_line), entry in touched.items():
+            line_use = use[year]
+            cap = line_use.budget.cap(budget_line, entry.date)
+            spent = line_use.spent[budget_line]
+            if spent > cap and (year, budget_line) not in over:
+                over.add((year, budget_line))
+                amended = " with approved amendments" if cap != line_use.budget.lines[budget_line] else ""
+                errors.append(err.make(
+                    err.BudgetCapError, entry.meta,
+                    f"{budget_line}: {format_amount(spent, currency)} spent by {entry.date}, cap "
+                    f"{format_amount(cap, currency)}{amended} ({compound.relative(line_use.budget.path)}:"
+                    f"{line_use.budget.line_of[budget_line]}); over by {format_amount(spent - cap, currency)} — "
+                    "the owners must approve an amendment before this is spent", entry))
+            elif spent <= cap:
+                over.discard((year, budget_line))
+        touched.clear()
+
+    current = None
+    for entry, account, amount in spending(entries, options_map["name_expenses"] + ":", currency):
+        if entry is not current:
+            judge()
+            current = entry
         budget = compound.approved_budget(entry.date.year)
         if budget is None:
             continue
-        touched: list[tuple[int, str]] = []
-        for posting in entry.postings:
-            units = posting.units
-            if (not posting.account.startswith(expenses_root) or units is None or units.number is None
-                    or units.currency != currency):
-                continue
-            key = (budget.year, posting.account)
-            if key not in covering:
-                covering[key] = budget.covering_line(posting.account)
-            budget_line = covering[key]
-            if budget_line is None:
-                continue  # the unbudgeted rule reports it
-            line_key = (budget.year, budget_line)
-            spent[line_key] = spent.get(line_key, Decimal(0)) + units.number
-            if line_key not in touched:
-                touched.append(line_key)
-        for line_key in touched:
-            cap = budget.cap(line_key[1], entry.date)
-            if spent[line_key] > cap and line_key not in over:
-                over.add(line_key)
-                amended = " with approved amendments" if cap != budget.lines[line_key[1]] else ""
-                errors.append(err.make(
-                    err.BudgetCapError, entry.meta,
-                    f"{line_key[1]}: {format_amount(spent[line_key], currency)} spent by {entry.date}, cap "
-                    f"{format_amount(cap, currency)}{amended} ({relative(compound, budget.path)}:"
-                    f"{budget.line_of[line_key[1]]}); over by {format_amount(spent[line_key] - cap, currency)} — "
-                    "the owners must approve an amendment before this is spent", entry))
-            elif spent[line_key] <= cap:
-                over.discard(line_key)
+        line_use = use.setdefault(budget.year, LineUse(budget))
+        budget_line = line_use.add(account, amount)
+        if budget_line is not None:
+            touched[(budget.year, budget_line)] = entry
+    judge()
     return entries, errors

@@ -1,34 +1,32 @@
 """What every rule needs besides the entries: the compound, read once per load.
 
-``generator.rules`` reads the compound once and hands it to each rule as its
-``config``; a rule enabled on its own (``plugin "generator.rules.voucher"``)
-reads it itself.
+``generator.rules`` hands each rule a ``Context`` as its ``config``: the
+compound (taken from ``trustfund``'s own load, or read from the ledger's
+folder under ``bean-check`` and Fava) and whether the source lint has already
+judged these entries. A rule enabled on its own
+(``plugin "generator.rules.voucher"``) reads the compound itself.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from beancount.core import data
+from generator.books.compound import Compound, compound_for_ledger
 
-from generator.books.compound import Compound, load_compound
+
+@dataclass(frozen=True)
+class Context:
+    compound: Compound
+    linted: bool  # trustfund's own load: the source lint has already judged every parsed entry
+
+
+def context_for(options_map: dict[str, Any], config: object) -> Context:
+    if isinstance(config, Context):
+        return config
+    compound, _, linted = compound_for_ledger(options_map["filename"])
+    return Context(compound, linted)
 
 
 def compound_for(options_map: dict[str, Any], config: object) -> Compound:
-    if isinstance(config, Compound):
-        return config
-    compound, _ = load_compound(options_map["filename"])
-    return compound
-
-
-def from_ledger(entry: data.Directive) -> bool:
-    """Written in a ledger file, as opposed to synthesised by Beancount or a plugin."""
-    filename = entry.meta.get("filename", "") if entry.meta else ""
-    return bool(filename) and not filename.startswith("<")
-
-
-def relative(compound: Compound, path: object) -> str:
-    """A path as the repository names it: ``budgets/x/2026.yaml``."""
-    text = str(path)
-    root = str(compound.root) + "/"
-    return text[len(root):] if text.startswith(root) else text
+    return context_for(options_map, config).compound

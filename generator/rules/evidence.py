@@ -27,23 +27,12 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
-from generator.books.compound import EVIDENCE_SUFFIXES, voucher_file
+from generator.books.postings import worth
+from generator.books.vouchers import EVIDENCE_SUFFIXES, evidence_of
 from generator.money import format_amount
-from generator.rules.context import compound_for, from_ledger
+from generator.rules.context import compound_for
 
 __plugins__ = ("rule",)
-
-
-def names(value: object) -> list[str]:
-    """The file names in an ``evidence:`` value."""
-    return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else []
-
-
-def evidence_of(entry: data.Transaction) -> tuple[list[str], bool]:
-    """The evidence an entry names, on the transaction or on any posting, and whether any value was given."""
-    values = [entry.meta.get("evidence")] + [(p.meta or {}).get("evidence") for p in entry.postings]
-    given = [value for value in values if value is not None]
-    return [name for value in given for name in names(value)], bool(given)
 
 
 def rule(entries: list[data.Directive], options_map: dict[str, Any],
@@ -54,7 +43,7 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
     errors: list[err.RuleError] = []
     checked: dict[str, Path | str] = {}
     for entry in entries:
-        if not isinstance(entry, data.Transaction) or not from_ledger(entry):
+        if not isinstance(entry, data.Transaction):
             continue
         files, given = evidence_of(entry)
         if given and not files:
@@ -63,17 +52,17 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
                                    'e.g. evidence: "2026/03/2026-0031-invoice.pdf"',
                                    entry))
         for name in files:
-            found = voucher_file(compound, name, EVIDENCE_SUFFIXES, checked)
+            found = compound.voucher_file(name, EVIDENCE_SUFFIXES, checked)
             if isinstance(found, str):
                 errors.append(err.make(err.EvidenceError, entry.meta, f"evidence {found}", entry))
         if files or profile is None:
             continue
         spent = Decimal(0)
         for posting in entry.postings:
-            units = posting.units
-            if (posting.account.startswith(expenses_root) and units is not None
-                    and units.currency == profile.currency and units.number is not None and units.number > 0):
-                spent += units.number
+            if posting.account.startswith(expenses_root):
+                amount = worth(posting, profile.currency)
+                if amount is not None and amount > 0:
+                    spent += amount
         if spent >= profile.evidence_threshold:
             errors.append(err.make(err.EvidenceError, entry.meta,
                                    f"{format_amount(spent, profile.currency)} of expenses without evidence; from "

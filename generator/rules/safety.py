@@ -1,79 +1,58 @@
 """What the source lint refuses, refused again for tools that load without it.
 
-``trustfund check`` lints the source before Beancount loads it; ``bean-check``
-and Fava do not. So the plugin refuses, with the lint's own rule ids, what it
-can still see after parsing: a tolerance other than zero (balances must be
-exact to the cent), ``pad`` (it invents entries nobody wrote), plugins outside
-the allow-list, and ``custom "fava-extension"`` — which would make Fava run
-code named by the ledger; those entries are removed so Fava never loads them::
+``trustfund check`` lints the source before anything is booked; ``bean-check``
+and Fava do not. So the plugin applies the same table
+(``generator.books.refusals``) to what the loader read: the top file's options
+and plugins, a Python path that an included file asked for, every entry (pad,
+reserved metadata keys, custom directives that make Fava run code, documents
+outside ``vouchers/``, amounts not exact to the cent). Entries that would make
+Fava run code are removed so Fava never sees them::
 
-    option "tolerance_multiplier" "0.5"            ; refused: lint-option
-    2026-01-01 pad Assets:Bank:Fund Equity:Opening ; refused: lint-pad
-    2026-01-01 custom "fava-extension" "x.y"       ; refused and removed: lint-plugin
+    option "tolerance_multiplier" "0.5"              ; refused: lint-option
+    2026-01-01 pad Assets:Bank:Fund Equity:Opening   ; refused: lint-pad
+    2026-01-01 custom "fava-extension" "x.y"         ; refused and removed: lint-plugin
+
+Under trustfund's own load the lint has judged every parsed entry already;
+only the booked amounts (interpolation can make a sum too long) are checked.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from beancount.core import data
 
 from generator import errors as err
-from generator.books.lint import ALLOWED_PLUGINS, MAX_DECIMALS, MAX_INTEGER_DIGITS
-from generator.money import CENT
-from generator.rules.context import from_ledger
-
-LIMIT = Decimal(10) ** MAX_INTEGER_DIGITS
+from generator.books import refusals
+from generator.rules.context import context_for
 
 __plugins__ = ("rule",)
 
 
 def rule(entries: list[data.Directive], options_map: dict[str, Any],
          config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
-    errors: list[err.RuleError] = []
-    main = options_map["filename"]
-    if options_map.get("tolerance_multiplier") != 0:
-        errors.append(err.lint("lint-option", main, 1, 'balances must be exact to the cent: main.beancount must set '
-                               'option "tolerance_multiplier" "0"'))
-    for name, _ in options_map.get("plugin", []):
-        if name not in ALLOWED_PLUGINS:
-            errors.append(err.lint("lint-plugin", main, 1, f'plugin "{name}" is not allowed; allowed: '
-                                   f"{', '.join(sorted(ALLOWED_PLUGINS))}"))
-    if options_map.get("plugin_processing_mode") != "default":
-        errors.append(err.lint("lint-option", main, 1, 'option "plugin_processing_mode" is not allowed: '
-                               "it switches off Beancount's own checks"))
-    kept: list[data.Directive] = []
-    for entry in entries:
-        if isinstance(entry, data.Transaction):
-            errors.extend(_amount_errors(entry, [posting.units for posting in entry.postings]))
-        elif isinstance(entry, data.Balance):
-            errors.extend(_amount_errors(entry, [entry.amount]))
-            if entry.tolerance is not None:
-                errors.append(err.lint("lint-amount", entry.meta["filename"], entry.meta["lineno"],
-                                       "a balance tolerance (~) is not allowed; balances are exact to the cent"))
-        if isinstance(entry, data.Pad):
-            errors.append(err.lint("lint-pad", entry.meta["filename"], entry.meta["lineno"],
-                                   "pad is not allowed: it books an amount nobody wrote; enter the real transaction"))
-        if isinstance(entry, data.Custom) and entry.type == "fava-extension":
-            errors.append(err.lint("lint-plugin", entry.meta["filename"], entry.meta["lineno"],
-                                   "custom \"fava-extension\" is not allowed: it makes Fava run code; removed"))
-            continue
-        kept.append(entry)
-    return kept, errors
+    context = context_for(options_map, config)
+    if context.linted:
+        return entries, list(_booked_amounts(entries))
+    main = Path(options_map["filename"])
+    try:
+        text: str | None = main.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    errors: list[err.RuleError] = list(refusals.option_refusals(main, text, options_map, is_main=True))
+    for folder in options_map.get("pythonpath") or []:
+        errors.append(err.lint("lint-option", main, 1, f'an included file sets option "insert_pythonpath", which '
+                               f"would let Beancount import code from {folder}; remove it"))
+    files = set(options_map.get("include") or [str(main)])
+    entry_errors, remove = refusals.entry_refusals(entries, files, context.compound.vouchers)
+    errors.extend(entry_errors)
+    return ([entry for entry in entries if id(entry) not in remove] if remove else entries), errors
 
 
-def _amount_errors(entry: data.Directive, amounts: list[Any]) -> list[err.RuleError]:
-    """Amounts as Beancount computed them (after any arithmetic): cents, at most 12 integer digits."""
-    errors: list[err.RuleError] = []
-    for units in amounts:
-        number = getattr(units, "number", None)
-        if number is None or not from_ledger(entry):
-            continue
-        exponent = number.as_tuple().exponent
-        if (isinstance(exponent, int) and exponent < -MAX_DECIMALS and number != number.quantize(CENT)) or \
-                abs(number) >= LIMIT:
-            errors.append(err.lint("lint-amount", entry.meta["filename"], entry.meta["lineno"],
-                                   f"amount {number} is not exact to the cent or has more than "
-                                   f"{MAX_INTEGER_DIGITS} integer digits"))
-    return errors
+def _booked_amounts(entries: list[data.Directive]) -> list[err.RuleError]:
+    checked = [entry for entry in entries if isinstance(entry, data.Transaction)
+               and any(not refusals.within_bounds_or_missing(p.units) for p in entry.postings)]
+    errors, _ = refusals.entry_refusals(checked, {str(e.meta.get("filename")) for e in checked},
+                                        Path("/nonexistent"))
+    return list(errors)

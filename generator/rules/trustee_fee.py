@@ -2,10 +2,12 @@
 
 Remuneration booked for a year (to ``accounts.trustee_fee`` in compound.yaml)
 may never exceed ``base_rate`` × the fund income of that year booked so far —
-all Income accounts, up to and including the day of the booking. The bonus
-(``bonus_rate`` × that income) is allowed only on or after the date of an
-assessment notice for that year whose score reaches ``bonus_min_score``. A
-payment for an earlier year says so with ``period: "2025"``::
+all Income accounts. The limit holds at every date: when a fee is booked,
+and when income is later taken back (a refund), up to the end of the year's
+books. The bonus (``bonus_rate`` × that income) is allowed only on or after
+the date of an assessment notice for that year whose score reaches
+``bonus_min_score``. A payment for an earlier year says so with
+``period: "2025"``::
 
     # budgets/x/2026.yaml:   trustee: {base_rate: 0.12, bonus_rate: 0.03, bonus_min_score: 90}
 
@@ -18,41 +20,20 @@ payment for an earlier year says so with ``period: "2025"``::
 
 from __future__ import annotations
 
-import bisect
-import datetime
 from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
 
 from generator import errors as err
+from generator.books.chart import covers
 from generator.books.compound import Compound
-from generator.money import cents, format_amount, format_rate
-from generator.rules.context import compound_for, relative
+from generator.books.postings import worth
+from generator.books.trustee import IncomeByDate, allowance, fee_year
+from generator.money import format_amount, format_rate
+from generator.rules.context import compound_for
 
 __plugins__ = ("rule",)
-
-
-class Income:
-    """Cumulative fund income per year, readable at any date."""
-
-    def __init__(self) -> None:
-        self.dates: dict[int, list[datetime.date]] = {}
-        self.totals: dict[int, list[Decimal]] = {}
-
-    def add(self, date: datetime.date, amount: Decimal) -> None:
-        dates = self.dates.setdefault(date.year, [])
-        totals = self.totals.setdefault(date.year, [])
-        if dates and dates[-1] == date:
-            totals[-1] += amount
-        else:
-            dates.append(date)
-            totals.append((totals[-1] if totals else Decimal(0)) + amount)
-
-    def upto(self, year: int, date: datetime.date) -> Decimal:
-        dates = self.dates.get(year, [])
-        index = bisect.bisect_right(dates, date)
-        return self.totals[year][index - 1] if index else Decimal(0)
 
 
 def rule(entries: list[data.Directive], options_map: dict[str, Any],
@@ -64,53 +45,47 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
     currency = compound.profile.currency
     fee_account = compound.profile.trustee_fee_account
     income_root = options_map["name_income"] + ":"
-    income = Income()
-    bookings: list[tuple[data.Transaction, int, Decimal]] = []
-    for entry in entries:
-        if not isinstance(entry, data.Transaction):
-            continue
-        fee = Decimal(0)
+    transactions = [entry for entry in entries if isinstance(entry, data.Transaction)]
+    # The income of a date counts in full on that date, whatever order its entries are in.
+    income = IncomeByDate()
+    for entry in transactions:
         for posting in entry.postings:
-            units = posting.units
-            if units is None or units.number is None or units.currency != currency:
-                continue
-            if posting.account.startswith(income_root):
-                income.add(entry.date, -units.number)
-            elif posting.account == fee_account or posting.account.startswith(fee_account + ":"):
-                fee += units.number
-        if not fee:
-            continue
-        period = _period(entry)
-        if period is None:
-            errors.append(err.make(err.TrusteeFeeError, entry.meta,
-                                   f'period {entry.meta.get("period")!r} must be the year the remuneration is for, '
-                                   'in quotes: period: "2025"', entry))
-            continue
-        bookings.append((entry, period, fee))
+            amount = worth(posting, currency) if posting.account.startswith(income_root) else None
+            if amount is not None:
+                income.add(entry.date, -amount)
     booked: dict[int, Decimal] = {}
     over: set[int] = set()
-    for entry, year, fee in bookings:
-        booked[year] = booked.get(year, Decimal(0)) + fee
-        problem = _excess(compound, entry, year, booked[year], income, currency)
-        if problem is not None and year not in over:
-            over.add(year)
-            errors.append(err.make(err.TrusteeFeeError, entry.meta, f"{fee_account}: {problem}", entry))
-        elif problem is None:
-            over.discard(year)
+    for entry in transactions:
+        fee = Decimal(0)
+        income_changed = False
+        for posting in entry.postings:
+            if posting.account.startswith(income_root):
+                income_changed = True
+            elif covers(fee_account, posting.account):
+                fee += worth(posting, currency) or Decimal(0)
+        years = []
+        if fee:
+            year = fee_year(entry)
+            if year is None:
+                errors.append(err.make(err.TrusteeFeeError, entry.meta,
+                                       f'period {entry.meta.get("period")!r} must be the year the remuneration is '
+                                       'for, in quotes: period: "2025"', entry))
+            else:
+                booked[year] = booked.get(year, Decimal(0)) + fee
+                years.append(year)
+        if income_changed and booked.get(entry.date.year) and entry.date.year not in years:
+            years.append(entry.date.year)
+        for year in years:
+            problem = _excess(compound, entry, year, booked[year], income.upto(year, entry.date), currency)
+            if problem is not None and year not in over:
+                over.add(year)
+                errors.append(err.make(err.TrusteeFeeError, entry.meta, f"{fee_account}: {problem}", entry))
+            elif problem is None:
+                over.discard(year)
     return entries, errors
 
 
-def _period(entry: data.Transaction) -> int | None:
-    """The year a remuneration booking is for: ``period:`` or the entry's own year."""
-    period = entry.meta.get("period")
-    if period is None:
-        return entry.date.year
-    if isinstance(period, str) and period.strip().isdigit() and len(period.strip()) == 4:
-        return int(period)
-    return None
-
-
-def _excess(compound: Compound, entry: data.Transaction, year: int, booked: Decimal, income: Income,
+def _excess(compound: Compound, entry: data.Transaction, year: int, booked: Decimal, income: Decimal,
             currency: str) -> str | None:
     """What is wrong with having booked ``booked`` for ``year`` by the entry's date, or None."""
     budget = compound.approved_budget(year)
@@ -121,28 +96,16 @@ def _excess(compound: Compound, entry: data.Transaction, year: int, booked: Deci
     if year > entry.date.year:
         return f"remuneration for {year} booked on {entry.date}, before the year began"
     terms = budget.trustee
-    base = income.upto(year, min(entry.date, datetime.date(year, 12, 31)))
-    limit = cents(terms.base_rate * base)
-    formula = f"{format_rate(terms.base_rate)} × {format_amount(base, currency)} income"
-    bonus_note = ""
-    if terms.bonus_rate:
-        assessment = _releasing_assessment(compound, year, entry.date, terms.bonus_min_score)
-        if assessment is not None:
-            limit += cents(terms.bonus_rate * base)
-            formula += f" + {format_rate(terms.bonus_rate)} bonus released by notice {assessment}"
-        else:
-            bonus_note = (f"; the {format_rate(terms.bonus_rate)} bonus is not released: no assessment of {year} "
-                          f"scoring {terms.bonus_min_score} or more is published by {entry.date}")
-    if booked <= limit:
+    allowed = allowance(terms, income, compound.notices.values(), year, on=entry.date)
+    if booked <= allowed.limit:
         return None
+    formula = f"{format_rate(terms.base_rate)} × {format_amount(income, currency)} income"
+    bonus_note = ""
+    if allowed.bonus_notice is not None:
+        formula += f" + {format_rate(terms.bonus_rate)} bonus released by notice {allowed.bonus_notice.slug}"
+    elif terms.bonus_rate:
+        bonus_note = (f"; the {format_rate(terms.bonus_rate)} bonus is not released: no assessment of {year} "
+                      f"scoring {terms.bonus_min_score} or more is published by {entry.date}")
     return (f"{format_amount(booked, currency)} booked for {year} by {entry.date}, limit {formula} = "
-            f"{format_amount(limit, currency)} ({relative(compound, budget.path)}:{terms.line}); over by "
-            f"{format_amount(booked - limit, currency)}{bonus_note}")
-
-
-def _releasing_assessment(compound: Compound, year: int, on: datetime.date, min_score: Decimal | None) -> str | None:
-    for notice in compound.notices.values():
-        if (notice.kind == "assessment" and notice.year == year and notice.date <= on
-                and notice.score is not None and min_score is not None and notice.score >= min_score):
-            return notice.slug
-    return None
+            f"{format_amount(allowed.limit, currency)} ({compound.relative(budget.path)}:{terms.line}); over by "
+            f"{format_amount(booked - allowed.limit, currency)}{bonus_note}")

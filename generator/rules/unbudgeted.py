@@ -23,8 +23,10 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
+from generator.books.budget import spending
+from generator.books.chart import covers
 from generator.money import format_amount
-from generator.rules.context import compound_for, relative
+from generator.rules.context import compound_for
 
 __plugins__ = ("rule",)
 
@@ -44,29 +46,20 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
         return entries, errors
     currency = compound.profile.currency
     trustee_fee = compound.profile.trustee_fee_account
-    expenses_root = options_map["name_expenses"] + ":"
     uncovered: dict[tuple[int, str], Uncovered] = {}
     covered: dict[tuple[int, str], bool] = {}
-    for entry in entries:
-        if not isinstance(entry, data.Transaction):
+    for entry, account, amount in spending(entries, options_map["name_expenses"] + ":", currency):
+        if amount <= 0 or covers(trustee_fee, account):
             continue
-        year = entry.date.year
-        budget = compound.approved_budget(year)
-        for posting in entry.postings:
-            units = posting.units
-            if (not posting.account.startswith(expenses_root) or units is None or units.number is None
-                    or units.number <= 0 or posting.account == trustee_fee
-                    or posting.account.startswith(trustee_fee + ":")):
-                continue
-            key = (year, posting.account)
-            if key not in covered:
-                covered[key] = budget is not None and budget.covering_line(posting.account) is not None
-            if covered[key]:
-                continue
-            found = uncovered.setdefault(key, Uncovered(entry))
-            found.count += 1
-            if units.currency == currency:
-                found.total += units.number
+        key = (entry.date.year, account)
+        if key not in covered:
+            budget = compound.approved_budget(entry.date.year)
+            covered[key] = budget is not None and budget.covering_line(account) is not None
+        if covered[key]:
+            continue
+        found = uncovered.setdefault(key, Uncovered(entry))
+        found.count += 1
+        found.total += amount
     for (year, account), found in uncovered.items():
         spent = (f"{format_amount(found.total, currency)} in {found.count} "
                  f"{'entry' if found.count == 1 else 'entries'} of {year}, the first here")
@@ -77,7 +70,7 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
         elif not budget.approved:
             why = f"the {year} budget ({budget_file}) is not approved by a passed vote"
         else:
-            why = (f"no line of {relative(compound, budget.path)} covers {account}; book it to a budgeted account "
+            why = (f"no line of {compound.relative(budget.path)} covers {account}; book it to a budgeted account "
                    "or have the owners approve an amendment that adds a line")
         errors.append(err.make(err.UnbudgetedError, found.first.meta, f"{account}: {spent}; {why}", found.first))
     return entries, errors

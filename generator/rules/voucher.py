@@ -2,7 +2,9 @@
 
 The voucher is the entry's permanent id: its anchor on the site and its name
 in diffs, queries and history. It is ``YYYY-NNNN`` — the year of the entry's
-date and a sequence of four or more digits — and never reused::
+date and a sequence of four or more ASCII digits (full-width or other
+scripts' digits would make a second spelling of a used number) — and never
+reused::
 
     2026-03-05 * "清水保洁服务有限公司" "2026年3月保洁服务费"
       voucher: "2026-0031"
@@ -18,34 +20,32 @@ date and a sequence of four or more digits — and never reused::
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from beancount.core import data
 
 from generator import errors as err
-from generator.books.compound import compound_of
-from generator.rules.context import from_ledger
+from generator.rules.context import compound_for
 
 __plugins__ = ("rule",)
 
-PATTERN = re.compile(r"^(\d{4})-(\d{4,})$")
+PATTERN = re.compile(r"[0-9]{4}-[0-9]{4,12}", re.ASCII)
 
 
 def rule(entries: list[data.Directive], options_map: dict[str, Any],
          config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
-    _, root, _ = compound_of(options_map["filename"])
+    compound = compound_for(options_map, config)
     errors: list[err.RuleError] = []
     seen: dict[str, dict[str, Any]] = {}
     for entry in entries:
-        if not isinstance(entry, data.Transaction) or not from_ledger(entry):
+        if not isinstance(entry, data.Transaction):
             continue
         voucher = entry.meta.get("voucher")
         if voucher is None:
             errors.append(err.make(err.VoucherError, entry.meta,
                                    f'the transaction has no voucher number; add voucher: "{entry.date.year}-NNNN" '
                                    "with the next free number", entry))
-        elif not isinstance(voucher, str) or not PATTERN.match(voucher):
+        elif not isinstance(voucher, str) or not PATTERN.fullmatch(voucher):
             errors.append(err.make(err.VoucherError, entry.meta,
                                    f"voucher {voucher!r} is not of the form YYYY-NNNN (year, hyphen, four or more "
                                    'digits, in quotes: voucher: "2026-0031")', entry))
@@ -57,13 +57,9 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
             first = seen[voucher]
             errors.append(err.make(err.VoucherError, entry.meta,
                                    f"voucher {voucher} is already used at "
-                                   f"{_relative(first['filename'], root)}:{first['lineno']}; "
+                                   f"{compound.relative(first['filename'])}:{first['lineno']}; "
                                    "a voucher number is never reused — use the next free number", entry))
         else:
             seen[voucher] = entry.meta
     return entries, errors
 
-
-def _relative(filename: str, root: Path) -> str:
-    prefix = str(root) + "/"
-    return filename[len(prefix):] if filename.startswith(prefix) else filename

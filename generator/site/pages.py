@@ -329,8 +329,8 @@ class SiteBuilder:
             income_rows=income_rows, t=trustee,
             approved_link=rel(here, f"{view.id}/notices/{approved.slug}/") if approved else None,
             approved_title=self.notice_title(approved) if approved else None,
-            bonus_link=rel(here, f"{view.id}/notices/{trustee.bonus_notice.slug}/")
-            if trustee and trustee.bonus_notice else None)
+            bonus_link=rel(here, f"{view.id}/notices/{trustee.allowed.bonus_notice.slug}/")
+            if trustee and trustee.allowed.bonus_notice else None)
 
     def notice_title(self, notice: Any) -> str:
         title_en = notice.front.data.get("title_en")

@@ -7,9 +7,7 @@ or ``15 Mar 2026``; percentages to one decimal.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
-
-from generator.money import cents
+from generator.money import format_money, format_rate, format_share
 
 LANGUAGES = ("zh", "en")
 
@@ -157,17 +155,6 @@ class Words:
         return f"{year}年" if self.language == "zh" else str(year)
 
 
-def money(value: Decimal) -> str:
-    """``1,234.56``: thousands separators, two decimals, a true minus sign."""
-    text = f"{cents(value):,.2f}"
-    return text.replace("-", "−") if text.startswith("-") else text
-
-
-def percent(share: Decimal | None) -> str:
-    if share is None:
-        return "—"
-    return f"{(share * 100).quantize(Decimal('0.1')):,.1f}%"
-
-
-def rate(value: Decimal) -> str:
-    return f"{(value * 100).normalize():f}%"
+money = format_money
+percent = format_share
+rate = format_rate

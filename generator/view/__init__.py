@@ -13,16 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from beancount.core import data
 
-from generator.books.budget import Budget
-from generator.books.compound import Compound, load_compound
-from generator.money import cents
-from generator.books.notices import Notice
-from generator.rules.evidence import names as evidence_names
-from generator.rules.itemised import read_sheet
+from generator.books import Books
+from generator.books.budget import Budget, LineUse
+from generator.books.chart import chart_of, covers
+from generator.books.compound import Compound
+from generator.books.trustee import Allowance, allowance, fee_year
+from generator.books.vouchers import evidence_names, read_sheet
 
 ZERO = Decimal(0)
 
@@ -98,7 +97,7 @@ class Year:
 class BudgetLine:
     account: str
     approved: Decimal
-    amendments: list[tuple[str, datetime.date | None, Decimal]]
+    amendments: list[tuple[str, datetime.date, Decimal]]
     cap: Decimal
     spent: Decimal
 
@@ -113,19 +112,14 @@ class BudgetLine:
 
 @dataclass(frozen=True)
 class TrusteeStatement:
-    income_base: Decimal
-    base_rate: Decimal
-    base_amount: Decimal
-    bonus_rate: Decimal
-    bonus_min_score: Decimal | None
-    bonus_notice: Notice | None
-    bonus_amount: Decimal
-    allowed: Decimal
+    """The year's remuneration: what the terms allow on the year's income, and what was booked."""
+
+    allowed: Allowance
     booked: Decimal
 
     @property
     def difference(self) -> Decimal:
-        return self.allowed - self.booked
+        return self.allowed.limit - self.booked
 
 
 @dataclass
@@ -175,27 +169,22 @@ class CompoundView:
         return names.get(key) or names.get("name") or account
 
 
-def build_view(entries: list[data.Directive], options: dict[str, Any], compound: Compound | None = None) -> CompoundView:
+def build_view(books: Books) -> CompoundView:
     """The whole compound as the site shows it, from one load's entries."""
-    if compound is None:
-        compound, _ = load_compound(options["filename"])
+    compound, entries, options = books.compound, books.entries, books.options
     profile = compound.profile
     currency = profile.currency if profile else "CNY"
     fund = profile.fund_account if profile else ""
     fee_account = profile.trustee_fee_account if profile else ""
     income_root, expenses_root = options["name_income"] + ":", options["name_expenses"] + ":"
-    accounts: dict[str, dict[str, str]] = {}
     years: dict[int, Year] = {}
     items: list[Item] = []
     fund_balance: dict[str, Decimal] = defaultdict(Decimal)
     fee_by_year: dict[int, Decimal] = defaultdict(Decimal)
     sheets: dict[str, list[dict[str, str]]] = {}
     last_date = None
+    accounts = chart_of(entries).names
     for entry in entries:
-        if isinstance(entry, data.Open):
-            accounts[entry.account] = {key: str(entry.meta[key]) for key in ("name", "name_en")
-                                       if isinstance(entry.meta.get(key), str)}
-            continue
         if not isinstance(entry, data.Transaction):
             continue
         legs: list[Leg] = []
@@ -224,17 +213,15 @@ def build_view(entries: list[data.Directive], options: dict[str, Any], compound:
             elif posting.account.startswith(expenses_root):
                 item.spending += units.number
                 month.by_account[posting.account] += units.number
-                if posting.account == fee_account or posting.account.startswith(fee_account + ":"):
-                    period = entry.meta.get("period")
-                    fee_year = int(period) if isinstance(period, str) and period.isdigit() else entry.date.year
-                    fee_by_year[fee_year] += units.number
+                if covers(fee_account, posting.account):
+                    fee_by_year[fee_year(entry) or entry.date.year] += units.number
         if not legs:  # a transaction entirely within the fund account
             legs.extend(Leg(p.account, -p.units.number, p.units.currency) for p in entry.postings
                         if p.units is not None and p.units.number is not None)
         if item.detail:
             if item.detail not in sheets:
                 path = compound.vouchers / item.detail
-                sheets[item.detail] = read_sheet(path)[0] if path.is_file() else []
+                sheets[item.detail] = read_sheet(path).rows if path.is_file() else []
             item.detail_rows = sheets[item.detail]
         month.items.append(item)
         month.income += item.income
@@ -244,7 +231,7 @@ def build_view(entries: list[data.Directive], options: dict[str, Any], compound:
     budgets = {year: _budget_view(compound, budget, years.get(year), fee_by_year.get(year, ZERO),
                                   expenses_root, fee_account)
                for year, budget in sorted(compound.budgets.items())}
-    ledger_files = sorted(path for path in compound.folder.rglob("*.beancount") if path.is_file())
+    ledger_files = sorted(books.files)
     return CompoundView(compound, accounts, dict(sorted(years.items())), items, dict(fund_balance), last_date,
                         budgets, dict(fee_by_year), ledger_files, income_root, expenses_root)
 
@@ -252,34 +239,18 @@ def build_view(entries: list[data.Directive], options: dict[str, Any], compound:
 def _budget_view(compound: Compound, budget: Budget, year: Year | None, fee_booked: Decimal, expenses_root: str,
                  fee_account: str) -> BudgetView:
     by_account = year.by_account() if year else {}
-    spent: dict[str, Decimal] = defaultdict(Decimal)
-    unbudgeted: dict[str, Decimal] = {}
+    use = LineUse(budget)
     for account, amount in by_account.items():
-        if not account.startswith(expenses_root):
-            continue
-        budget_line = budget.covering_line(account)
-        if budget_line is not None:
-            spent[budget_line] += amount
-        elif account != fee_account and not account.startswith(fee_account + ":"):
-            unbudgeted[account] = amount
+        if account.startswith(expenses_root):
+            use.add(account, amount)
+    unbudgeted = {account: amount for account, amount in use.outside.items() if not covers(fee_account, account)}
     end = datetime.date(budget.year, 12, 31)
-    lines = [BudgetLine(account=name, approved=cap,
-                        amendments=[(a.approved_by, a.effective, a.lines[name]) for a in budget.amendments
-                                    if name in a.lines and a.effective is not None],
-                        cap=budget.cap(name, end), spent=spent.get(name, ZERO))
+    lines = [BudgetLine(account=name, approved=cap, amendments=budget.amendments_of(name), cap=budget.cap(name, end),
+                        spent=use.spent.get(name, ZERO))
              for name, cap in budget.lines.items()]
     actual_income = {account: amount for account, amount in by_account.items() if not account.startswith(expenses_root)}
     trustee = None
     if budget.trustee is not None:
-        income_base = year.income if year else ZERO
-        terms = budget.trustee
-        notice = None
-        if terms.bonus_rate:
-            notice = next((n for n in sorted(compound.notices.values(), key=lambda n: n.date)
-                           if n.kind == "assessment" and n.year == budget.year and n.score is not None
-                           and terms.bonus_min_score is not None and n.score >= terms.bonus_min_score), None)
-        base_amount = cents(terms.base_rate * income_base)
-        bonus_amount = cents(terms.bonus_rate * income_base) if notice is not None else ZERO
-        trustee = TrusteeStatement(income_base, terms.base_rate, base_amount, terms.bonus_rate, terms.bonus_min_score,
-                                   notice, bonus_amount, base_amount + bonus_amount, fee_booked)
+        trustee = TrusteeStatement(allowance(budget.trustee, year.income if year else ZERO, compound.notices.values(),
+                                             budget.year), fee_booked)
     return BudgetView(budget.year, budget, lines, unbudgeted, dict(budget.income), actual_income, trustee)
