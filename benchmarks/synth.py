@@ -66,10 +66,10 @@ SIGNERS = [
 # (account, name, name_en, extra metadata lines)
 ACCOUNTS: list[tuple[str, str, str, str]] = [
     (FUND, "共有资金银行账户", "Common fund bank account", ""),
-    ("Income:PropertyFees", "物业费收入", "Property fee income", ""),
-    ("Income:Parking", "停车费收入", "Parking income", "  itemise: TRUE\n"),
-    ("Income:Advertising", "广告费收入", "Advertising income", "  itemise: TRUE\n"),
-    ("Income:Interest", "利息收入", "Bank interest", ""),
+    ("Income:PropertyFees", "物业费收入", "Property fee income", '  income: "fees"\n'),
+    ("Income:Parking", "停车费收入", "Parking income", '  income: "itemised"\n'),
+    ("Income:Advertising", "广告费收入", "Advertising income", '  income: "itemised"\n'),
+    ("Income:Interest", "利息收入", "Bank interest", '  income: "interest"\n'),
     ("Expenses:Cleaning", "保洁费", "Cleaning", ""),
     ("Expenses:Security", "秩序维护费", "Security", ""),
     ("Expenses:Greening", "绿化养护费", "Landscaping", ""),

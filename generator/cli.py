@@ -1,4 +1,7 @@
-"""The ``trustfund`` command line. Exit 0 clean, 1 findings, 2 usage or setup error."""
+"""The ``trustfund`` command line: it parses arguments and prints; the work is done in the rooms below.
+
+Exit 0 clean, 1 findings, 2 usage or setup error.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,18 @@ import argparse
 import gc
 import re
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 from generator.audit import diff as bookdiff
-from generator.audit.closing import ClosingError, close_month, closed_month_problems
+from generator.audit.check import CheckError, check, findings_of, select
+from generator.audit.closing import ClosingError, close_month
 from generator.audit.git import GitError
 from generator.audit.verify import render as render_refusals
 from generator.audit.verify import verify
-from generator.books import compound_ids, load_books
+from generator.books import load_books
 from generator.books.scaffold import ScaffoldError, scaffold
-from generator.findings import Finding, from_error, render
+from generator.books.vouchers import scrub
+from generator.findings import render
 from generator.publish import SiteBuildError, build_site_into, serve_site
 
 CLEAN, FINDINGS, USAGE = 0, 1, 2
@@ -35,41 +39,12 @@ def find_root(start: Path) -> Path:
                      "or pass --root")
 
 
-def _ids(root: Path, compound: str | None) -> list[str]:
-    if not (root / "ledgers").is_dir():
-        raise UsageError(f"{root} has no ledgers/ folder; pass the repository with --root")
-    ids = compound_ids(root)
-    if compound is not None:
-        if compound not in ids:
-            raise UsageError(f"no compound '{compound}' under {root / 'ledgers'} "
-                             f"(there are: {', '.join(ids) or 'none'})")
-        ids = [compound]
-    return ids
-
-
-def _sorted(findings: Iterable[Finding]) -> list[Finding]:
-    # Beancount reports some errors twice when several validations see them; once is enough.
-    return sorted(set(findings), key=lambda f: (f.path, f.line, f.rule, f.message))
-
-
-def check(root: Path, compound: str | None) -> list[Finding]:
-    findings = [from_error(error, root) for compound_id in _ids(root, compound)
-                for error in load_books(root, compound_id).errors]
-    findings += closed_month_findings(root, compound)
-    return _sorted(findings)
-
-
-def closed_month_findings(root: Path, compound: str | None) -> list[Finding]:
-    try:
-        return [Finding(path, line, "closed-month", message) for compound_id in _ids(root, compound)
-                for path, line, message in closed_month_problems(root, compound_id)]
-    except GitError as problem:
-        raise UsageError(str(problem)) from None
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.root).resolve() if args.root else find_root(Path.cwd())
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    root = args.root.resolve() if args.root else find_root(Path.cwd())
-    findings = check(root, args.compound)
+    findings = check(_root(args), args.compound)
     output = render(findings, args.format)
     if output:
         print(output)
@@ -80,43 +55,34 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    root = args.root.resolve() if args.root else find_root(Path.cwd())
+    root = _root(args)
     site_dir = (args.site_dir or root / "site").resolve()
     # Left on, the garbage collector re-scans Beancount's millions of live objects again and again
     # while the site is rendered: 6-7 s of a 100k build, for no memory back (measured: same peak RSS).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(root, site_dir)
+        books = {compound_id: load_books(root, compound_id) for compound_id in select(root, None)}
+        findings = findings_of(root, books.values())
+        if findings:
+            print(render(findings, "text"))
+            print(f"trustfund build: {len(findings)} finding(s); nothing was built, {site_dir} is unchanged",
+                  file=sys.stderr)
+            return FINDINGS
+        try:
+            build_site_into(root, site_dir, books)
+        except SiteBuildError as problem:
+            print(f"trustfund build: {problem}; {site_dir} is unchanged", file=sys.stderr)
+            return USAGE
     finally:
         if collecting:
             gc.enable()
-
-
-def _build(root: Path, site_dir: Path) -> int:
-    books = {compound_id: load_books(root, compound_id) for compound_id in _ids(root, None)}
-    findings = _sorted([*(from_error(error, root) for b in books.values() for error in b.errors),
-                        *closed_month_findings(root, None)])
-    if findings:
-        print(render(findings, "text"))
-        print(f"trustfund build: {len(findings)} finding(s); nothing was built, {site_dir} is unchanged",
-              file=sys.stderr)
-        return FINDINGS
-    try:
-        build_site_into(root, site_dir, books)
-    except SiteBuildError as problem:
-        print(f"trustfund build: {problem}; {site_dir} is unchanged", file=sys.stderr)
-        return USAGE
     print(f"trustfund build: site built into {site_dir}", file=sys.stderr)
     return CLEAN
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    root = args.root.resolve() if args.root else find_root(Path.cwd())
-    try:
-        refusals = verify(root, args.range)
-    except GitError as problem:
-        raise UsageError(str(problem)) from None
+    refusals = verify(_root(args), args.range)
     output = render_refusals(refusals, args.format)
     if output:
         print(output)
@@ -127,51 +93,55 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    root = args.root.resolve() if args.root else find_root(Path.cwd())
-    try:
-        diffs = bookdiff.diff(root, args.base, args.head)
-    except GitError as problem:
-        raise UsageError(str(problem)) from None
+    diffs = bookdiff.diff(_root(args), args.base, args.head)
     print(bookdiff.to_json(diffs) if args.format == "json" else bookdiff.to_markdown(diffs, args.base, args.head),
           end="" if args.format == "text" else "\n")
     return CLEAN
 
 
 def _cmd_close(args: argparse.Namespace) -> int:
-    root = args.root.resolve() if args.root else find_root(Path.cwd())
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
+    root = _root(args)
+    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", args.month):
         raise UsageError(f"month '{args.month}' must be YYYY-MM, e.g. 2026-03")
     findings = check(root, args.compound)
     if findings:
         print(render(findings, "text"))
         print("trustfund close: the books have findings; a month is closed only on clean books", file=sys.stderr)
         return FINDINGS
-    try:
-        tag = close_month(root, args.compound, args.month)
-    except (GitError, ClosingError) as problem:
-        raise UsageError(str(problem)) from None
+    tag = close_month(root, args.compound, args.month)
     print(f"trustfund close: {tag} created; push it with: git push origin {tag}", file=sys.stderr)
     return CLEAN
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    root = args.root.resolve() if args.root else find_root(Path.cwd())
-    serve_site(root, args.dev_addr)
+    serve_site(_root(args), args.dev_addr)
     return CLEAN
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    root = args.root.resolve() if args.root else Path.cwd()
+    root = Path(args.root).resolve() if args.root else Path.cwd()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.id):
         raise UsageError(f"compound id '{args.id}' must be lowercase letters, digits and hyphens, e.g. qingshui-garden")
-    try:
-        written = scaffold(root, args.id, name=args.name, name_en=args.name_en)
-    except ScaffoldError as problem:
-        raise UsageError(str(problem)) from None
+    written = scaffold(root, args.id, name=args.name, name_en=args.name_en)
     for path in written:
         print(path.relative_to(root))
     print(f"trustfund new: compound '{args.id}' created; edit ledgers/{args.id}/compound.yaml, then run "
           "trustfund check", file=sys.stderr)
+    return CLEAN
+
+
+def _cmd_scrub(args: argparse.Namespace) -> int:
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file() or path.is_symlink():
+            raise UsageError(f"{name} is not a file")
+        try:
+            changed = scrub(path)
+        except Exception as problem:  # a damaged file: say which, change nothing
+            raise UsageError(f"{name} could not be read as an image or PDF ({type(problem).__name__}); "
+                             "it was not changed") from None
+        print(f"{name}: {'location and author metadata removed' if changed else 'nothing to remove'}",
+              file=sys.stderr)
     return CLEAN
 
 
@@ -207,6 +177,9 @@ def parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--name", help="Chinese name (default: the id)")
     new_cmd.add_argument("--name-en", help="English name (default: the id)")
     new_cmd.set_defaults(run=_cmd_new)
+    scrub_cmd = commands.add_parser("scrub", help="remove location and author metadata from voucher images and PDFs")
+    scrub_cmd.add_argument("files", metavar="FILE", nargs="+")
+    scrub_cmd.set_defaults(run=_cmd_scrub)
     return top
 
 
@@ -218,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result: int = args.run(args)
         return result
-    except UsageError as problem:
+    except (UsageError, CheckError, GitError, ClosingError, ScaffoldError) as problem:
         print(f"trustfund: {problem}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from beancount import loader
 
-from generator.cli import check
+from generator.audit.check import check
 from generator.findings import Finding
 
 PROFILE = """\

@@ -384,7 +384,8 @@ def test_prices_and_costs_with_more_decimals_pass(books: Repo) -> None:
     """
     # A foreign-currency account that the profile declares part of the fund, in a declared currency.
     books.write("ledgers/test/compound.yaml", PROFILE.replace(
-        "accounts: {fund: Assets:Bank:Fund,", "other_currencies: [USD]\naccounts: {fund: [Assets:Bank:Fund, Assets:Bank:Forex],"))
+        "accounts: {fund: Assets:Bank:Fund,",
+        "other_currencies: [USD]\naccounts: {fund: [Assets:Bank:Fund, Assets:Bank:Forex],"))
     assert books.check() == []
 
 

@@ -315,7 +315,8 @@ def test_unusual_books_build_without_crashing(repo: Repo, tmp_path: Path) -> Non
         """)
     repo.journal("; nothing this month\n", month="2026/05")
     repo.write("ledgers/test/compound.yaml", PROFILE.replace(
-        "accounts: {fund: Assets:Bank:Fund,", "other_currencies: [USD]\naccounts: {fund: [Assets:Bank:Fund, Assets:Bank:Usd],"))
+        "accounts: {fund: Assets:Bank:Fund,",
+        "other_currencies: [USD]\naccounts: {fund: [Assets:Bank:Fund, Assets:Bank:Usd],"))
     site = tmp_path / "site"
     assert build(repo.root, site) == 0
     html = page(site, "test/2026/03")

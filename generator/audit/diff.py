@@ -9,23 +9,22 @@ become Markdown or HTML in the summary.
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.audit.git import Git, GitError
-from generator.audit.signers import signers_at
+from generator.audit.git import Git
+from generator.audit.signers import Signers, signers_at
 from generator.books import compound_ids, load_books
-from generator.site.words import money, percent
+from generator.money import format_money as money
+from generator.money import format_share as percent
 from generator.view import CompoundView, Item, build_view
 
+BOOKS = ("ledgers", "budgets", "notices")
 SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
@@ -53,16 +52,6 @@ class CompoundDiff:
                     or self.signers)
 
 
-def _extract(git: Git, revision: str, into: Path) -> None:
-    archive = subprocess.run(["git", "-C", str(git.root), "archive", "--format=tar", revision, "--",
-                              *[f for f in ("ledgers", "budgets", "notices") if git.files(revision, f)]],
-                             capture_output=True, check=False)
-    if archive.returncode != 0:
-        raise GitError(f"git archive {revision}: {archive.stderr.decode(errors='replace').strip()}")
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(into, filter="data")
-
-
 def _views(root: Path) -> dict[str, CompoundView]:
     views = {}
     for compound_id in compound_ids(root):
@@ -86,10 +75,10 @@ def diff(root: Path, base: str, head: str | None) -> list[CompoundDiff]:
     with tempfile.TemporaryDirectory() as folder:
         before_root, after_root = Path(folder) / "before", Path(folder) / "after"
         before_root.mkdir()
-        _extract(git, base_sha, before_root)
+        git.extract(base_sha, BOOKS, before_root)
         if head_sha:
             after_root.mkdir()
-            _extract(git, head_sha, after_root)
+            git.extract(head_sha, BOOKS, after_root)
         else:
             after_root = root
         before, after = _views(before_root), _views(after_root)
@@ -125,8 +114,7 @@ def diff(root: Path, base: str, head: str | None) -> list[CompoundDiff]:
 
 
 def _changed_files(git: Git, base: str, head: str | None) -> list[dict[str, str]]:
-    args = ["diff", "--name-status", "--no-renames", base] + ([head] if head else []) + ["--", "budgets", "notices",
-                                                                                        "ledgers"]
+    args = ["diff", "--name-status", "--no-renames", base] + ([head] if head else []) + ["--", *BOOKS]
     rows = []
     for line in git.run(*args).stdout.split("\n"):
         if line:
@@ -172,11 +160,8 @@ def _trustee(old: CompoundView | None, new: CompoundView | None) -> list[dict[st
     return rows
 
 
-def _signer_changes(before: Any, after: Any, compound: str) -> list[str]:
-    def listed(signers: Any) -> set[str]:
-        return {f"{k.principal} ({k.role})" for keys in signers.by_fingerprint.values() for k in keys
-                if k.compound == compound}
-    old, new = listed(before), listed(after)
+def _signer_changes(before: Signers, after: Signers, compound: str) -> list[str]:
+    old, new = before.listed(compound), after.listed(compound)
     return [f"+ {s}" for s in sorted(new - old)] + [f"− {s}" for s in sorted(old - new)]
 
 

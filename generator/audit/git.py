@@ -1,19 +1,28 @@
-"""Git as the audit trail: the few plumbing commands trustfund needs, run on a repository.
+"""Git as the audit trail: every git call trustfund makes goes through ``Git``.
 
 Signatures are checked against an allowed-signers file that trustfund writes
-from a compound's ``signers`` at a chosen revision, never from the commit
-being checked.
+from keys it chose (a compound's ``signers`` at a chosen revision, the
+maintainers' keys), never from the commit being checked; ``Git`` writes and
+reuses that file itself (``allowed``). Blobs are read through one
+``git cat-file --batch`` process, so reading many files costs one process,
+not one per file.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import io
 import re
 import subprocess
+import tarfile
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 GOOD_SIGNATURE = re.compile(r'Good "git" signature (?:for \S+ )?with \S+ key (SHA256:[A-Za-z0-9+/=]+)')
+ZERO_SHA = "0" * 40
 
 
 class GitError(Exception):
@@ -35,26 +44,62 @@ class Change:
     old_mode: str
     new_mode: str
     path: str
+    old_blob: str = ZERO_SHA
+    new_blob: str = ZERO_SHA
+
+
+@dataclass(frozen=True)
+class SignerKey:
+    """A public key allowed to sign, under the name git prints for it."""
+
+    principal: str
+    key: str  # "ssh-ed25519 AAAA…"
+
+
+@dataclass(frozen=True)
+class Signature:
+    status: str  # G good and listed, U good but unlisted, N none, B bad, …
+    fingerprint: str
+
+
+LOG_FORMAT = "%H%x1f%P%x1f%an%x1f%cI%x1f%s%x1e"
 
 
 class Git:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._allowed: dict[str, Path] = {}
 
     def run(self, *args: str, check: bool = True, config: dict[str, str] | None = None,
-            text: bool = True) -> subprocess.CompletedProcess[str]:
+            stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+        result = self._run(args, check=check, config=config, stdin=stdin)
+        return subprocess.CompletedProcess(result.args, result.returncode,
+                                           result.stdout.decode("utf-8", "replace"),
+                                           result.stderr.decode("utf-8", "replace"))
+
+    def _run(self, args: Iterable[str], check: bool = True, config: dict[str, str] | None = None,
+             stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+        args = list(args)
         options = [part for key, value in (config or {}).items() for part in ("-c", f"{key}={value}")]
         try:
             result = subprocess.run(["git", "-C", str(self.root), *options, *args], capture_output=True,
-                                    text=text, check=False, timeout=300)
+                                    input=stdin, check=False, timeout=600)
         except (OSError, subprocess.SubprocessError) as problem:
             raise GitError(f"git {' '.join(args)}: {problem}") from None
         if check and result.returncode != 0:
-            raise GitError(f"git {' '.join(args)}: {result.stderr.strip() or result.stdout.strip()}")
+            message = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
+            raise GitError(f"git {' '.join(args)}: {message}")
         return result
+
+    # revisions
 
     def is_repository(self) -> bool:
         return self.run("rev-parse", "--git-dir", check=False).returncode == 0
+
+    def has_commits(self) -> bool:
+        head = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+        return head.returncode == 0 and bool(head.stdout.strip())
 
     def resolve(self, revision: str) -> str:
         result = self.run("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False)
@@ -70,39 +115,99 @@ class Git:
 
     def commits(self, base: str, head: str) -> list[Commit]:
         """Commits in base..head, oldest first."""
-        out = self.run("log", "--reverse", "--topo-order", "--format=%H%x1f%P%x1f%an%x1f%cI%x1f%s%x1e",
-                       f"{base}..{head}").stdout
+        out = self.run("log", "--reverse", "--topo-order", f"--format={LOG_FORMAT}", f"{base}..{head}").stdout
         return [_commit(record) for record in out.split("\x1e") if record.strip()]
 
-    def log(self, *paths: str) -> list[Commit]:
-        """Every commit that touched any of the paths, newest first, merges included."""
-        out = self.run("log", "--full-history", "--format=%H%x1f%P%x1f%an%x1f%cI%x1f%s%x1e", "--", *paths).stdout
-        return [_commit(record) for record in out.split("\x1e") if record.strip()]
+    def rev_list(self, revision_range: str) -> list[str]:
+        return self.run("rev-list", revision_range).stdout.split()
+
+    def last_commit(self) -> Commit | None:
+        """The commit HEAD names, or None outside git or before the first commit."""
+        if not self.has_commits():
+            return None
+        out = self.run("log", "-1", f"--format={LOG_FORMAT}").stdout
+        return _commit(out.strip().rstrip("\x1e"))
+
+    def log_with_changes(self, *paths: str) -> list[tuple[Commit, list[Change]]]:
+        """Every commit that touched any of the paths, newest first, with its changes against its first parent
+        (none for merges), in one ``git log`` pass."""
+        out = self._run(["log", "--full-history", "--raw", "--no-renames", "--no-abbrev", "-z",
+                         f"--format=%x1d{LOG_FORMAT}", "--", *paths]).stdout.decode("utf-8", "replace")
+        result = []
+        for record in out.split("\x1d")[1:]:
+            header, _, raw = record.partition("\x1e")
+            result.append((_commit(header), _changes(raw.lstrip("\x00\n").split("\x00"))))
+        return result
 
     def changes(self, commit: str, parent: str | None) -> list[Change]:
-        args = ["diff-tree", "-r", "-z", "--no-renames", "--raw"]
+        args = ["diff-tree", "-r", "-z", "--no-renames", "--raw", "--no-abbrev"]
         args += [parent, commit] if parent else ["--root", commit]
         fields = self.run(*args).stdout.split("\x00")
-        changes = []
-        index = 1 if fields and not fields[0].startswith(":") else 0
-        while index < len(fields) - 1:
-            meta = fields[index]
-            if not meta.startswith(":"):
-                index += 1
-                continue
-            old_mode, new_mode, _, _, status = meta[1:].split(" ")
-            changes.append(Change(status[0], old_mode, new_mode, fields[index + 1]))
-            index += 2
-        return changes
+        return _changes(fields[1:] if fields and not fields[0].startswith(":") else fields)
+
+    def changed_paths(self, before: str, after: str | None, *paths: str) -> list[str]:
+        """Paths that differ between two revisions (or a revision and the working tree)."""
+        args = ["diff", "--name-only", "--no-renames", "-z", before] + ([after] if after else []) + ["--", *paths]
+        names = [name for name in self.run(*args).stdout.split("\x00") if name]
+        if after is None:  # files not yet added to git are part of the working tree too
+            untracked = self.run("ls-files", "-z", "--others", "--exclude-standard", "--", *paths).stdout
+            names += [name for name in untracked.split("\x00") if name and name not in names]
+        return names
+
+    # contents
 
     def show(self, revision: str, path: str) -> bytes | None:
-        result = subprocess.run(["git", "-C", str(self.root), "show", f"{revision}:{path}"], capture_output=True,
-                                check=False, timeout=120)
-        return result.stdout if result.returncode == 0 else None
+        return self.read(revision, [path]).get(path)
+
+    def read(self, revision: str, paths: Iterable[str]) -> dict[str, bytes | None]:
+        """The contents of paths at a revision (None where a path does not exist), in one process."""
+        paths = list(paths)
+        if not paths:
+            return {}
+        request = "".join(f"{revision}:{path}\n" for path in paths).encode("utf-8")
+        return dict(zip(paths, self._batch(request), strict=True))
+
+    def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        wanted = [sha for sha in dict.fromkeys(shas) if sha != ZERO_SHA]
+        if not wanted:
+            return {}
+        found = self._batch("".join(f"{sha}\n" for sha in wanted).encode())
+        return {sha: data for sha, data in zip(wanted, found, strict=True) if data is not None}
+
+    def _batch(self, request: bytes) -> list[bytes | None]:
+        out = self._run(["cat-file", "--batch"], stdin=request).stdout
+        stream = io.BytesIO(out)
+        result: list[bytes | None] = []
+        for _ in range(request.count(b"\n")):
+            header = stream.readline().rstrip(b"\n").split(b" ")
+            if len(header) < 3 or header[-1] == b"missing":
+                result.append(None)
+                continue
+            size = int(header[2])
+            data = stream.read(size)
+            stream.read(1)
+            result.append(data if header[1] == b"blob" else None)
+        return result
+
+    def blob_ids(self, objects: Iterable[str]) -> dict[str, str | None]:
+        """The blob id of each ``revision:path`` (None where there is none), in one process."""
+        objects = list(dict.fromkeys(objects))
+        if not objects:
+            return {}
+        out = self._run(["cat-file", "--batch-check"], stdin="".join(f"{o}\n" for o in objects).encode()).stdout
+        result: dict[str, str | None] = {}
+        for name, line in zip(objects, out.decode("utf-8", "replace").split("\n"), strict=False):
+            parts = line.split(" ")
+            result[name] = parts[0] if len(parts) == 3 and parts[1] == "blob" else None
+        return result
 
     def files(self, revision: str, folder: str) -> list[str]:
-        out = self.run("ls-tree", "-r", "--name-only", revision, "--", folder, check=False).stdout
-        return [line for line in out.split("\n") if line]
+        out = self.run("ls-tree", "-r", "-z", "--name-only", revision, "--", folder, check=False).stdout
+        return [line for line in out.split("\x00") if line]
+
+    def blob_id(self, revision: str, path: str) -> str | None:
+        result = self.run("rev-parse", "--verify", "--quiet", f"{revision}:{path}", check=False)
+        return result.stdout.strip() or None
 
     def tree(self, revision: str) -> str:
         return self.run("rev-parse", f"{revision}^{{tree}}").stdout.strip()
@@ -112,11 +217,16 @@ class Git:
         result = self.run("merge-tree", "--write-tree", first, second, check=False)
         return result.stdout.split("\n", 1)[0].strip() if result.returncode == 0 else None
 
-    def signature(self, commit: str, allowed_signers: Path) -> tuple[str, str]:
-        """(status, key fingerprint): G good and known, U good but unknown key, N unsigned, B bad …"""
-        out = self.run("log", "-1", "--format=%G?%x1f%GK", commit, config=_ssh(allowed_signers)).stdout.strip()
-        status, _, key = out.partition("\x1f")
-        return status or "N", key
+    def extract(self, revision: str, folders: Iterable[str], into: Path) -> None:
+        """The folders as they are at a revision, written under ``into`` (links and paths outside refused)."""
+        present = [folder for folder in folders if self.files(revision, folder)]
+        if not present:
+            return
+        archive = self._run(["archive", "--format=tar", revision, "--", *present]).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(into, filter="data")
+
+    # tags
 
     def tags(self, prefix: str) -> dict[str, str]:
         """Tag name → the commit it points at, for tags whose name starts with ``prefix``."""
@@ -129,18 +239,56 @@ class Git:
                 tags[name] = peeled or direct
         return tags
 
-    def tag_signature(self, tag: str, allowed_signers: Path) -> tuple[str | None, str, str]:
-        """(key fingerprint if the signature is good and known, tagger, tagger date)."""
-        result = self.run("verify-tag", "-v", tag, check=False, config=_ssh(allowed_signers))
+    def tags_merged(self, commit: str, pattern: str) -> set[str]:
+        """Tags matching ``pattern`` whose commit is in the history of ``commit``."""
+        return set(self.run("tag", "--merged", commit, "--list", pattern).stdout.split())
+
+    def make_tag(self, tag: str, message: str) -> None:
+        self.run("tag", "-s", "-m", message, tag, config={"gpg.format": "ssh"})
+
+    def delete_tag(self, tag: str) -> None:
+        self.run("tag", "-d", tag)
+
+    # signatures
+
+    def signatures(self, commits: Iterable[str], keys: Iterable[SignerKey]) -> dict[str, Signature]:
+        """Each commit's signature verdict against the keys, in one ``git log`` call."""
+        commits = list(commits)
+        if not commits:
+            return {}
+        out = self.run("log", "--no-walk=unsorted", "--format=%H%x1f%G?%x1f%GK", "--stdin",
+                       config=self._ssh(keys), stdin="".join(f"{c}\n" for c in commits).encode()).stdout
+        verdicts = {}
+        for line in out.split("\n"):
+            if line.count("\x1f") == 2:
+                sha, status, key = line.split("\x1f")
+                verdicts[sha] = Signature(status or "N", key)
+        return verdicts
+
+    def tag_signature(self, tag: str, keys: Iterable[SignerKey]) -> tuple[str | None, str, str]:
+        """(key fingerprint if the signature is good and listed, tagger, tagger date)."""
+        result = self.run("verify-tag", "-v", tag, check=False, config=self._ssh(keys))
         match = GOOD_SIGNATURE.search(result.stderr)
         info = self.run("for-each-ref", "--format=%(taggername)%09%(taggerdate:iso-strict)",
                         f"refs/tags/{tag}").stdout.strip()
         tagger, _, date = info.partition("\t")
         return (match.group(1) if match and result.returncode == 0 else None), tagger, date
 
+    def _ssh(self, keys: Iterable[SignerKey]) -> dict[str, str]:
+        return {"gpg.format": "ssh", "gpg.ssh.allowedSignersFile": str(self.allowed(keys))}
 
-def _ssh(allowed_signers: Path) -> dict[str, str]:
-    return {"gpg.format": "ssh", "gpg.ssh.allowedSignersFile": str(allowed_signers)}
+    def allowed(self, keys: Iterable[SignerKey]) -> Path:
+        """An allowed-signers file for these keys, written once per set of keys and kept while ``Git`` lives."""
+        lines = sorted({f'{k.principal} namespaces="git" {" ".join(k.key.split()[:2])}' for k in keys})
+        text = "\n".join(lines) + "\n"
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        if digest not in self._allowed:
+            if self._folder is None:
+                self._folder = tempfile.TemporaryDirectory(prefix="trustfund-signers-")
+            path = Path(self._folder.name) / f"allowed-{digest}"
+            path.write_text(text, encoding="utf-8")
+            self._allowed[digest] = path
+        return self._allowed[digest]
 
 
 def _commit(record: str) -> Commit:
@@ -148,6 +296,21 @@ def _commit(record: str) -> Commit:
     return Commit(sha, tuple(parents.split()), author, date, subject)
 
 
+def _changes(fields: list[str]) -> list[Change]:
+    changes = []
+    index = 0
+    while index < len(fields) - 1:
+        meta = fields[index].lstrip("\n")
+        if not meta.startswith(":"):
+            index += 1
+            continue
+        old_mode, new_mode, old_blob, new_blob, status = meta[1:].split(" ")
+        changes.append(Change(status[0], old_mode, new_mode, fields[index + 1], old_blob, new_blob))
+        index += 2
+    return changes
+
+
+@functools.lru_cache(maxsize=1024)
 def fingerprint(public_key: str) -> str | None:
     """The SHA256 fingerprint ssh-keygen prints for a public key line."""
     with tempfile.NamedTemporaryFile("w", suffix=".pub", delete=True) as handle:

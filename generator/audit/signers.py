@@ -1,7 +1,8 @@
-"""Who may change what: a compound's ``signers`` as they stood at a revision.
+"""Who may change what: a compound's ``signers`` and the repository's maintainers, as they stood at a revision.
 
-``verify`` reads the signers from the base of the range, never from the
-commit being checked, so no commit can authorise its own key.
+``verify`` reads the signers from the base of the range and from each commit's
+parent, never from the commit being checked, so no commit can authorise its
+own key, and a key removed by a commit signs nothing after it.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.audit.git import Git, fingerprint
-from generator.books import yamlsource
-from generator.books.profile import parse_profile
+from generator.audit.git import Git, SignerKey, fingerprint
+from generator.books.profile import profile_from_text
+
+MAINTAINERS = ".trustfund/maintainers"
 
 
 @dataclass(frozen=True)
@@ -37,33 +39,50 @@ class Signers:
         keys = self.by_fingerprint.get(fingerprint, [])
         return ", ".join(sorted({f"{k.principal} ({k.compound} {k.role})" for k in keys})) or fingerprint
 
-    def write_allowed(self, folder: Path) -> Path:
-        """An allowed-signers file for git: every key, once."""
-        path = folder / "allowed_signers"
-        lines = {f'{keys[0].principal} namespaces="git" {" ".join(keys[0].key.split()[:2])}'
-                 for keys in self.by_fingerprint.values()}
-        path.write_text("\n".join(sorted(lines)) + "\n", encoding="utf-8")
-        return path
+    def listed(self, compound: str) -> set[str]:
+        return {f"{k.principal} ({k.role})" for keys in self.by_fingerprint.values() for k in keys
+                if k.compound == compound}
+
+    def signer_keys(self) -> list[SignerKey]:
+        return [SignerKey(keys[0].principal, keys[0].key) for keys in self.by_fingerprint.values()]
 
 
-def signers_at(git: Git, revision: str) -> Signers:
+def signers_at(git: Git, revision: str, compound: str | None = None) -> Signers:
+    """The signers listed in every compound's profile (or one compound's) at a revision."""
     signers = Signers(revision)
-    for path in git.files(revision, "ledgers"):
-        parts = path.split("/")
-        if len(parts) != 3 or parts[2] != "compound.yaml":
-            continue
-        compound = parts[1]
-        raw = git.show(revision, path)
-        try:
-            profile = parse_profile(yamlsource.parse((raw or b"").decode("utf-8"), Path(path)))
-        except (UnicodeDecodeError, yamlsource.YamlProblem) as problem:
-            signers.problems.append(f"{path} at {revision[:12]} cannot be read: {problem}")
-            continue
-        for signer in profile.signers:
-            print_ = fingerprint(signer.key)
-            if print_ is None:
-                signers.problems.append(f"{path}: the key of {signer.principal} is not a valid SSH public key")
-                continue
-            signers.by_fingerprint.setdefault(print_, []).append(
-                Key(compound, signer.principal, signer.role, signer.key))
+    paths = [path for path in git.files(revision, "ledgers")
+             if path.count("/") == 2 and path.endswith("/compound.yaml")
+             and (compound is None or path.split("/")[1] == compound)]
+    for path, raw in git.read(revision, paths).items():
+        add_profile(signers, path, raw)
     return signers
+
+
+def add_profile(signers: Signers, path: str, raw: bytes | None) -> None:
+    compound = path.split("/")[1]
+    try:
+        profile, problem = profile_from_text((raw or b"").decode("utf-8"), Path(path))
+    except UnicodeDecodeError:
+        profile, problem = None, "it is not UTF-8 text"
+    if profile is None:
+        signers.problems.append(f"{path} at {signers.revision[:12]} cannot be read: {problem}")
+        return
+    for signer in profile.signers:
+        print_ = fingerprint(signer.key)
+        if print_ is None:
+            signers.problems.append(f"{path}: the key of {signer.principal} is not a valid SSH public key")
+            continue
+        signers.by_fingerprint.setdefault(print_, []).append(Key(compound, signer.principal, signer.role, signer.key))
+
+
+def maintainers_at(git: Git, revision: str) -> dict[str, SignerKey]:
+    """Fingerprint → key for ``.trustfund/maintainers`` (``name ssh-ed25519 AAAA…`` lines) at a revision."""
+    raw = git.show(revision, MAINTAINERS) or b""
+    keys = {}
+    for line in raw.decode("utf-8", errors="replace").split("\n"):
+        parts = line.split()
+        if len(parts) >= 3 and not parts[0].startswith("#"):
+            print_ = fingerprint(" ".join(parts[1:3]))
+            if print_:
+                keys[print_] = SignerKey(parts[0], " ".join(parts[1:3]))
+    return keys

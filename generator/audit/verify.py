@@ -1,28 +1,33 @@
 """``trustfund verify BASE..HEAD``: every change to the books is signed by someone allowed to make it.
 
 - HEAD descends from BASE (no history rewrite); the clone is not shallow.
-- Every non-merge commit is SSH-signed by a key that the **base's** ``signers``
-  authorise for what it touches: treasurers for a compound's journal and
-  vouchers, the committee for its ``compound.yaml``, budgets and notices.
-  A commit touching several compounds needs authority in each. Paths outside
-  the books need a maintainer key listed in ``.trustfund/maintainers`` at base.
+- Every non-merge commit is SSH-signed by a key that authorises what it
+  touches **both at the base of the range and at the commit's parent**:
+  treasurers for a compound's journal and vouchers, the committee for its
+  ``compound.yaml``, budgets and notices. So no commit authorises its own key
+  (the base does not list it yet), and a key that a commit removed signs
+  nothing after that commit (its parent no longer lists it), while the
+  removed signer's earlier commits still verify. A commit touching several
+  compounds needs authority in each. Paths outside the books need a
+  maintainer key listed in ``.trustfund/maintainers`` at the base.
 - A merge commit introduces nothing beyond the automatic merge of its parents.
 - No symlink, submodule or Beancount cache file enters the range.
-- No commit changes an entry dated in or before a month that a supervisor had
-  closed (signed tag ``close/<compound>/<YYYY-MM>``) on the history it builds on —
-  whatever dates the commit claims.
+- No commit holds a change to what a supervisor closed (signed tag
+  ``close/<compound>/<YYYY-MM>``) in a history that contains the close: every
+  commit is compared with the closed state itself, on parsed entries, so a
+  merge of an old branch, a backdated commit or another date spelling is
+  caught wherever it comes from.
 """
 
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from generator.audit.closing import Closure, blocks, closed_changes, closures
-from generator.audit.git import Commit, Git, GitError, fingerprint
-from generator.audit.signers import Key, Signers, signers_at
+from generator.audit.closing import Closure, closures, frozen_changes, latest
+from generator.audit.git import Commit, Git, GitError, Signature, SignerKey
+from generator.audit.signers import Signers, maintainers_at, signers_at
 
 COMPOUND_DATA = ("ledgers", "budgets", "notices")
 
@@ -54,17 +59,22 @@ def needed_role(path: str) -> tuple[str, str] | None:
     return compound, "committee"
 
 
-def maintainers_at(git: Git, revision: str) -> dict[str, str]:
-    """Fingerprint → name for the keys in ``.trustfund/maintainers`` (``name ssh-ed25519 AAAA…`` lines)."""
-    raw = git.show(revision, ".trustfund/maintainers") or b""
-    keys = {}
-    for line in raw.decode("utf-8", errors="replace").split("\n"):
-        parts = line.split()
-        if len(parts) >= 3 and not line.startswith("#"):
-            print_ = fingerprint(" ".join(parts[1:3]))
-            if print_:
-                keys[print_] = parts[0]
-    return keys
+@dataclass
+class Authority:
+    """What the base of the range allows, and where each commit is judged against it."""
+
+    git: Git
+    root: Path
+    signers: Signers
+    maintainers: dict[str, SignerKey]
+    closed: list[Closure]
+    verdicts: dict[str, Signature]
+    parents: dict[str, Signers]
+
+    def at_parent(self, parent: str) -> Signers:
+        if parent not in self.parents:
+            self.parents[parent] = signers_at(self.git, parent)
+        return self.parents[parent]
 
 
 def verify(root: Path, revision_range: str) -> list[Refusal]:
@@ -80,29 +90,26 @@ def verify(root: Path, revision_range: str) -> list[Refusal]:
         return [Refusal(head, "", "verify-history", f"{head_name or 'HEAD'} does not descend from {base_name}: "
                         "published history was rewritten")]
     signers = signers_at(git, base)
-    refusals = [Refusal(base, "", "verify-signers", problem) for problem in signers.problems]
     maintainers = maintainers_at(git, base)
-    with tempfile.TemporaryDirectory() as folder:
-        allowed = _allowed_file(Path(folder), signers, maintainers, git, base)
-        closed = closures(git, signers)
-        for commit in git.commits(base, head):
-            refusals.extend(_check_commit(git, commit, signers, maintainers, allowed, closed))
+    commits = git.commits(base, head)
+    verdicts = git.signatures([c.sha for c in commits if len(c.parents) <= 1],
+                              [*signers.signer_keys(), *maintainers.values()])
+    authority = Authority(git, root, signers, maintainers, closures(git, signers), verdicts, {base: signers})
+    refusals = [Refusal(base, "", "verify-signers", problem) for problem in signers.problems]
+    reported: set[tuple[str, tuple[str, ...]]] = set()
+    for commit in commits:
+        for refusal in _check_commit(authority, commit):
+            # A change to a closed month stays in every later commit of the range; it is named once.
+            if refusal.rule == "verify-closed-month":
+                if (refusal.message, refusal.touched) in reported:
+                    continue
+                reported.add((refusal.message, refusal.touched))
+            refusals.append(refusal)
     return refusals
 
 
-def _allowed_file(folder: Path, signers: Signers, maintainers: dict[str, str], git: Git, base: str) -> Path:
-    path = signers.write_allowed(folder)
-    raw = git.show(base, ".trustfund/maintainers") or b""
-    extra = [f'{parts[0]} namespaces="git" {parts[1]} {parts[2]}'
-             for parts in (line.split() for line in raw.decode("utf-8", errors="replace").split("\n"))
-             if len(parts) >= 3 and not parts[0].startswith("#")]
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write("\n".join(extra) + ("\n" if extra else ""))
-    return path
-
-
-def _check_commit(git: Git, commit: Commit, signers: Signers, maintainers: dict[str, str], allowed: Path,
-                  closed: list[Closure]) -> list[Refusal]:
+def _check_commit(authority: Authority, commit: Commit) -> list[Refusal]:
+    git = authority.git
     parent = commit.parents[0] if commit.parents else None
     changes = git.changes(commit.sha, parent)
     touched = tuple(sorted({change.path for change in changes}))
@@ -112,7 +119,7 @@ def _check_commit(git: Git, commit: Commit, signers: Signers, maintainers: dict[
         refusals.append(Refusal(commit.sha, commit.author, rule, message, touched))
 
     for change in changes:
-        if "120000" in (change.new_mode,) and change.status != "D":
+        if change.new_mode == "120000" and change.status != "D":
             refuse("verify-symlink", f"{change.path} is a symbolic link; files must be real")
         if change.new_mode == "160000" and change.status != "D":
             refuse("verify-symlink", f"{change.path} is a submodule; the books must be plain files")
@@ -124,59 +131,62 @@ def _check_commit(git: Git, commit: Commit, signers: Signers, maintainers: dict[
             refuse("verify-merge", "the merge commit introduces changes of its own (or resolves a conflict); "
                    "a merge may only combine its parents")
     else:
-        status, key = git.signature(commit.sha, allowed)
-        if status == "N":
-            refuse("verify-unsigned", "the commit is not signed; sign it with your SSH key (git commit -S)")
-        elif status == "B":
-            refuse("verify-signature", "the commit's signature does not verify")
-        elif status != "G" or (key not in signers.by_fingerprint and key not in maintainers):
-            refuse("verify-unknown-key", f"signed by a key ({key or 'unknown'}) that no compound's signers list "
-                   "at the base of the range")
-        else:
-            needs: dict[tuple[str, str], list[str]] = {}
-            outside = []
-            for path in touched:
-                needed = needed_role(path)
-                if needed is None:
-                    outside.append(path)
-                else:
-                    needs.setdefault(needed, []).append(path)
-            for (compound, role), paths in sorted(needs.items()):
-                if role not in signers.roles(key, compound):
-                    refuse("verify-role", f"{signers.who(key)} may not change {', '.join(paths[:3])}: that needs "
-                           f"the {role} of {compound} (as listed at the base of the range)")
-            if outside and key not in maintainers:
-                refuse("verify-role", f"{signers.who(key)} may not change {', '.join(outside[:3])}: changes outside "
-                       "the books need a maintainer key from .trustfund/maintainers")
-    refusals.extend(_closed_month_refusals(git, commit, parent, touched, closed))
+        for rule, message in _signature_problems(authority, commit, parent, touched):
+            refuse(rule, message)
+    refusals.extend(_closed_refusals(authority, commit))
     return refusals
 
 
-def _closed_month_refusals(git: Git, commit: Commit, parent: str | None, touched: tuple[str, ...],
-                           closed: list[Closure]) -> list[Refusal]:
-    refusals: list[Refusal] = []
-    if parent is None:
-        return refusals
-    journals = [path for path in touched if path.startswith("ledgers/") and path.endswith(".beancount")
-                and path.count("/") >= 2]
-    for compound in sorted({path.split("/")[1] for path in journals}):
-        # Closures that the commit builds on: the tag's commit is in the history of its (first) parent,
-        # whatever dates the commits claim.
-        reachable = set(git.run("tag", "--merged", parent, "--list", f"close/{compound}/*").stdout.split())
-        applying = [c for c in closed if c.compound == compound and c.supervisor and c.tag in reachable]
-        if not applying:
+def _signature_problems(authority: Authority, commit: Commit, parent: str | None,
+                        touched: tuple[str, ...]) -> list[tuple[str, str]]:
+    signature = authority.verdicts.get(commit.sha, Signature("N", ""))
+    signers, key = authority.signers, signature.fingerprint
+    if signature.status == "N":
+        return [("verify-unsigned", "the commit is not signed; sign it with your SSH key (git commit -S)")]
+    if signature.status == "B":
+        return [("verify-signature", "the commit's signature does not verify")]
+    if signature.status != "G" or (key not in signers.by_fingerprint and key not in authority.maintainers):
+        return [("verify-unknown-key", f"signed by a key ({key or 'unknown'}) that no compound's signers list at "
+                 "the base of the range")]
+    needs: dict[tuple[str, str], list[str]] = {}
+    outside = []
+    for path in touched:
+        needed = needed_role(path)
+        if needed is None:
+            outside.append(path)
+        else:
+            needs.setdefault(needed, []).append(path)
+    problems = []
+    before = authority.at_parent(parent) if parent else signers
+    for (compound, role), paths in sorted(needs.items()):
+        if role not in signers.roles(key, compound):
+            problems.append(("verify-role", f"{signers.who(key)} may not change {', '.join(paths[:3])}: that needs "
+                             f"the {role} of {compound} (as listed at the base of the range)"))
+        elif role not in before.roles(key, compound):
+            problems.append(("verify-role", f"{signers.who(key)} may not change {', '.join(paths[:3])}: an earlier "
+                             f"commit removed that key from the {role}s of {compound}, so it signs nothing after "
+                             "its removal"))
+    if outside and key not in authority.maintainers:
+        problems.append(("verify-role", f"{signers.who(key)} may not change {', '.join(outside[:3])}: changes "
+                         "outside the books need a maintainer key from .trustfund/maintainers"))
+    return problems
+
+
+def _closed_refusals(authority: Authority, commit: Commit) -> list[Refusal]:
+    """Each compound closed in the history this commit builds on must hold exactly its closed state."""
+    if not authority.closed:
+        return []
+    reachable = authority.git.tags_merged(commit.sha, "close/*")
+    refusals = []
+    for compound in sorted({c.compound for c in authority.closed}):
+        closure = latest(authority.closed, compound, reachable)
+        if closure is None or closure.commit == commit.sha:
             continue
-        latest = max(applying, key=lambda c: c.last_day)
-        # Only the files the commit changed can hold a changed entry; a move between them changes nothing.
-        files = [path for path in journals if path.split("/")[1] == compound]
-        before = [b for name in files for b in blocks((git.show(parent, name) or b"").decode("utf-8", "replace"), name)]
-        after = [b for name in files
-                 for b in blocks((git.show(commit.sha, name) or b"").decode("utf-8", "replace"), name)]
-        for what, block in closed_changes(before, after, latest.last_day)[:5]:
+        for change in frozen_changes(authority.git, closure, commit.sha, authority.root)[:5]:
             refusals.append(Refusal(commit.sha, commit.author, "verify-closed-month",
-                                    f"{what} an entry dated {block.date} ({block.voucher or block.path}) in "
-                                    f"{compound}, closed through {latest.month} by {latest.tag}; correct it with "
-                                    "an adjusting entry in an open month", (block.path,)))
+                                    f"{change.describe()} in {compound}, closed through {closure.month} by "
+                                    f"{closure.tag}; correct it with an adjusting entry in an open month",
+                                    (change.item.path,)))
     return refusals
 
 
@@ -186,4 +196,4 @@ def render(refusals: list[Refusal], fmt: str) -> str:
     return "\n".join(r.text() for r in refusals)
 
 
-__all__ = ["Key", "Refusal", "render", "verify"]
+__all__ = ["Refusal", "render", "verify"]

@@ -61,6 +61,8 @@ def load_books(root: Path, compound_id: str) -> Books:
     gc.disable()
     try:
         entries = [entry for parsed in source.files for entry in parsed.entries]
+        for parsed in source.files:  # the parse lives on only in ``entries``: one copy while booking
+            parsed.entries, parsed.text = [], ""
         entries.sort(key=data.entry_sortkey)
         options = dict(source.files[0].options)
         options["include"] = sorted(str(path) for path in books.files)

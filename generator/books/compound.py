@@ -18,7 +18,7 @@ from pathlib import Path
 from generator import errors as err
 from generator.books import yamlsource as ys
 from generator.books.budget import Budget, parse_budget
-from generator.books.notices import Notice, parse_notice
+from generator.books.notices import Notice, parse_notice, split_front_matter
 from generator.books.profile import Profile, parse_profile
 from generator.books.vouchers import voucher_file
 
@@ -186,3 +186,17 @@ def _resolve_approvals(compound: Compound, budget: Budget) -> list[err.RuleError
 
 def _read(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
+
+
+def comparable(path: str, text: str) -> object:
+    """What a budget or notice says, as plain data, so that reformatting it is not a change to it."""
+    try:
+        if path.endswith(".md"):
+            parts = split_front_matter(text)
+            if parts is None:
+                return text
+            front, body, _ = parts
+            return ys.parse(front, Path(path)).data, body.strip()
+        return ys.parse(text, Path(path)).data
+    except ys.YamlProblem:
+        return text

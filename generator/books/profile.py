@@ -117,3 +117,11 @@ def parse_profile(doc: ys.Document) -> Profile:
         signers=signers,
         extra={key: value for key, value in data.items() if key not in known},
     )
+
+
+def profile_from_text(text: str, path: Path) -> tuple[Profile | None, str | None]:
+    """A profile read from text (e.g. as it stood at a revision), or what is wrong with it."""
+    try:
+        return parse_profile(ys.parse(text, path)), None
+    except ys.YamlProblem as problem:
+        return None, f"line {problem.line}: {problem.message}"

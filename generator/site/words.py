@@ -7,6 +7,7 @@ or ``15 Mar 2026``; percentages to one decimal.
 from __future__ import annotations
 
 import datetime
+
 from generator.money import format_money, format_rate, format_share
 
 LANGUAGES = ("zh", "en")
@@ -91,7 +92,8 @@ WORDS: dict[str, dict[str, str]] = {
     "participation": {"zh": "参与率", "en": "Participation"},
     "approval": {"zh": "同意率", "en": "Approval"},
     "score": {"zh": "考核评分", "en": "Score"},
-    "transactions_csv": {"zh": "全部收支明细（CSV，可用 Excel/WPS 打开）", "en": "All transactions (CSV, opens in Excel)"},
+    "transactions_csv": {"zh": "全部收支明细（CSV，可用 Excel/WPS 打开）",
+                         "en": "All transactions (CSV, opens in Excel)"},
     "transactions_json": {"zh": "全部收支明细（JSON，供程序使用）", "en": "All transactions (JSON, for programs)"},
     "raw_ledger": {"zh": "原始账本文件（Beancount）", "en": "The raw ledger files (Beancount)"},
     "search_hint": {"zh": "输入对方名称、摘要或凭证号", "en": "Counterparty, description or voucher number"},
@@ -106,7 +108,8 @@ WORDS: dict[str, dict[str, str]] = {
     "net": {"zh": "净额", "en": "Net"},
     "other": {"zh": "其他", "en": "Other"},
     "items_count": {"zh": "{count} 笔", "en": "{count} items"},
-    "history_none": {"zh": "本站不是从 git 仓库生成的，没有变更记录。", "en": "This site was not built from a git repository; there is no history."},
+    "history_none": {"zh": "本站不是从 git 仓库生成的，没有变更记录。",
+                     "en": "This site was not built from a git repository; there is no history."},
     "history_intro": {"zh": "账本的每一次变更，最新的在前：何时、由谁签名、涉及哪些收支。",
                       "en": "Every change to the books, newest first: when, who signed it, which items it touched."},
     "signed_by": {"zh": "签名人", "en": "Signed by"},
