@@ -19,6 +19,7 @@ site: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/actionlint .github/workflows/*.yml
 	$(BIN)/pytest -q
 

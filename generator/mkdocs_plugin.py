@@ -1,8 +1,9 @@
 """The ``trustfund`` MkDocs plugin: a thin adapter that turns MkDocs' events into one build of the site.
 
-``on_config`` asks ``generator.publish.prepare_site`` for every page (the
-books are loaded once per build, or handed over by ``trustfund build``, which
-has just checked them) and takes its navigation. Pages enter MkDocs as tiny
+``on_config`` gathers what is published (``generator.audit.publication``: the
+books loaded once per build, or handed over by ``trustfund build``, which has
+just checked them) and makes every page with one ``build_site`` call, whose
+navigation it takes. Pages enter MkDocs as tiny
 Markdown stubs in ``on_files`` and get their HTML in ``on_page_content``,
 after Python-Markdown, so thousands of table rows never pass through it.
 Nothing generated is written into ``site_src/``.
@@ -10,6 +11,7 @@ Nothing generated is written into ``site_src/``.
 
 from __future__ import annotations
 
+import datetime
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,9 +26,10 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from generator.audit.publication import PublicationError, gather
 from generator.books import Books
-from generator.publish import SiteBuildError, prepare_site
-from generator.site.pages import Site
+from generator.site.csp import with_policy
+from generator.site.pages import Site, build_site
 
 log = get_plugin_logger(__name__)
 
@@ -63,11 +66,12 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         self.cleanup()
         self.spool = tempfile.TemporaryDirectory(prefix="trustfund-spool-")
         try:
-            self.site = prepare_site(self.root, self.config.language, config.repo_url, Path(self.spool.name),
-                                     self.checked)
-        except SiteBuildError as problem:
+            publication = gather(self.root, self.checked)
+        except PublicationError as problem:
             self.cleanup()
             raise PluginError(f"trustfund: {problem}") from None
+        self.site = build_site(publication.views, self.config.language, config.repo_url, Path(self.spool.name),
+                               publication.histories, publication.provenance, datetime.date.today())
         self.checked = None  # a rebuild under `serve` reloads the books
         if config.nav is None:
             nav = list(self.site.nav)
@@ -97,6 +101,12 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         generated = self.site.pages.get(page.file.src_uri) if self.site else None
         body = generated.html if generated is not None else html
         return body + (self.site.footer if self.site else "")
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return with_policy(output, page.content or "")
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        return with_policy(output_content, "")  # the 404 page; files without a <head> are left as they are
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         for folder in WATCHED:

@@ -1,15 +1,12 @@
-"""Building the site: the books, checked, made into pages by MkDocs — and a failed build never replaces a good site.
+"""Running MkDocs for ``trustfund build`` and ``serve`` — so that a failed build never replaces a good site.
 
-``prepare_site`` is the whole pipeline the MkDocs plugin calls once per
-build: load and check the books (unless ``trustfund build`` has just done
-it), make the owners' view of each compound and its history, and render
-every page. ``build_site_into`` runs MkDocs into a fresh folder beside the
-output and swaps it in only when the build succeeded.
+``build_site_into`` hands the books ``trustfund build`` has just checked to
+the MkDocs plugin, runs MkDocs into a fresh folder beside the output and
+swaps it in only when the build succeeded.
 """
 
 from __future__ import annotations
 
-import datetime
 import logging
 import shutil
 import tempfile
@@ -19,29 +16,11 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, PluginError
 
-from generator.audit.check import findings_of
-from generator.audit.history import load_history, provenance
-from generator.books import Books, compound_ids, load_books
-from generator.site.pages import Site, build_site
-from generator.view import build_view
+from generator.books import Books
 
 
 class SiteBuildError(Exception):
     pass
-
-
-def prepare_site(root: Path, language: str, repo_url: str | None, spool: Path | None,
-                 checked: dict[str, Books] | None = None) -> Site:
-    """Every page and file of the site. Books handed over as ``checked`` are not checked again."""
-    books = checked if checked is not None else {cid: load_books(root, cid) for cid in compound_ids(root)}
-    if checked is None:
-        findings = findings_of(root, books.values())
-        if findings:
-            shown = "; ".join(f.text() for f in findings[:3])
-            raise SiteBuildError(f"the books have {len(findings)} finding(s); nothing is built. {shown}")
-    views = [build_view(compound_books) for compound_books in books.values()]
-    histories = {view.id: load_history(root, view.id) for view in views}
-    return build_site(views, language, repo_url, spool, histories, provenance(root), datetime.date.today())
 
 
 def build_site_into(root: Path, site_dir: Path, books: dict[str, Books]) -> None:

@@ -1,4 +1,23 @@
-"""The pull-request workflow's own steps, run as the shell they are, against a temporary repository."""
+"""The workflows' own steps, run as the shell they are, against a temporary signed repository.
+
+check.yml checks the pull request out into one folder and the base revision into another, installs the
+base into a virtual environment of its own at ``$RUNNER_TEMP/checker``, and runs that installation's
+``trustfund --root <pr folder>`` over the pull request. Here:
+
+- the repository's base commit carries a copy of this project's ``generator/``, so "the base's code"
+  exists in git, and a pull request can edit it as a real one would;
+- the two ``actions/checkout`` steps are clones of that repository at HEAD and at BASE, in the folders
+  the workflow names;
+- the install step is simulated (no network for pip): ``$RUNNER_TEMP/checker/bin/trustfund`` is a console
+  script that imports ``generator`` from the base checkout only (``-I``: no current folder, no
+  PYTHONPATH), ahead of this project's editable install. No other ``trustfund`` is on PATH, so a step
+  that ran anything but the installed checker would fail.
+
+How the tests tell whose code ran: a pull request blinds its own checker (``verify`` refuses nothing,
+``findings_of`` finds nothing, and each says so on stderr). Run by a checker made from the pull request's
+own folder — the old workflow — the bad change passes every step, and the blind code's words appear; run as
+check.yml runs it, the same pull request is refused by the base's rules, and the words do not appear.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +26,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -14,57 +34,189 @@ from tests.test_site import PROJECT
 from tests.test_verify import MARCH, Signed
 
 WORKFLOWS = PROJECT / ".github" / "workflows"
+CHECKER = "checker"  # the base's virtual environment, under $RUNNER_TEMP
+INSTALL = "Install the base's checker"
+STEPS = ["Verify signatures", "Check the books", "Summarise the changes", "Build the site"]
+BLIND = "the pull request's own checker ran"
+
+OVER_THE_CAP = """
+2026-03-05 * "示例电梯公司" "电梯大修"
+  voucher: "2026-0003"
+  evidence: "2026-0003.pdf"
+  Expenses:Repairs:Elevator   6000.00 CNY
+  Assets:Bank:Fund
+"""
 
 
-def run_steps(workflow: str, job: str, repo: Path, env: dict[str, str], tmp: Path) -> list[tuple[str, int, str]]:
-    """Every `run` step after the install step, as GitHub runs it (bash -eo pipefail), until one fails."""
-    steps = yaml.safe_load((WORKFLOWS / workflow).read_text(encoding="utf-8"))["jobs"][job]["steps"]
+def job(workflow: str, name: str) -> dict[str, Any]:
+    job_: dict[str, Any] = yaml.safe_load((WORKFLOWS / workflow).read_text(encoding="utf-8"))["jobs"][name]
+    return job_
+
+
+def checkouts() -> dict[str, dict[str, Any]]:
+    """check.yml's checkout steps by what they check out ("head" or "base"): their `with:`."""
+    found = {}
+    for step in job("check.yml", "check")["steps"]:
+        if step.get("uses", "").startswith("actions/checkout@"):
+            ref = step["with"]["ref"]
+            found["head" if "pull_request.head.sha" in ref else "base" if "pull_request.base.sha" in ref else ref] \
+                = step["with"]
+    return found
+
+
+def runner_path() -> str:
+    """PATH without any folder that has a `trustfund` (this project's .venv/bin, for one)."""
+    return os.pathsep.join(folder for folder in os.environ["PATH"].split(os.pathsep)
+                           if folder and not os.access(Path(folder) / "trustfund", os.X_OK))
+
+
+def run_steps(workflow: str, name: str, workspace: Path, env: dict[str, str], temp: Path,
+              after: str, until: str | None = None) -> list[tuple[str, int, str]]:
+    """Every `run` step after the step `after`, as GitHub runs it (bash -eo pipefail), until one fails."""
+    steps = job(workflow, name)["steps"]
     names = [step.get("name", "") for step in steps]
     results = []
-    summary = tmp / "summary.md"
+    summary = temp / "summary.md"
     summary.touch()
-    runner_env = {**os.environ, **env, "GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(tmp),
-                  "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    for step in steps[names.index("Install") + 1:]:
+    runner_env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    runner_env.update(env, GITHUB_STEP_SUMMARY=str(summary), GITHUB_WORKSPACE=str(workspace), RUNNER_TEMP=str(temp),
+                      PATH=runner_path())
+    for step in steps[names.index(after) + 1:]:
         if "run" not in step:
             continue
-        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=repo,
-                                env=runner_env, capture_output=True, text=True, check=False)
+        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                                cwd=workspace, env=runner_env, capture_output=True, text=True, check=False)
         results.append((step["name"], result.returncode, result.stdout + result.stderr))
-        if result.returncode != 0:
+        if result.returncode != 0 or step["name"] == until:
             break
     return results
 
 
 def pull_request(tmp_path: Path) -> Signed:
+    """A signed compound whose base commit also holds the site's sources, the checker's code and a maintainer."""
     repo = Signed.__new__(Signed)
     root = tmp_path / "books"
     root.mkdir()
     shutil.copytree(PROJECT / "site_src", root / "site_src")
     shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
     Signed.__init__(repo, root)
+    shutil.copytree(PROJECT / "generator", root / "generator", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    repo.write(".trustfund/maintainers", f"maintainer-t {repo.public('outsider')}\n")
+    repo.commit(None, "The checker's code and its maintainer")
+    repo.base = repo.head()
     return repo
+
+
+def blind_the_checker(repo: Signed) -> None:
+    """The pull request's own generator/: verify refuses nothing, check finds nothing (and each says so)."""
+    for relative, definition in (("generator/audit/verify.py", "def verify(root, revision_range):"),
+                                 ("generator/audit/check.py", "def findings_of(root, books):")):
+        path = repo.root / relative
+        path.write_text(path.read_text(encoding="utf-8") +
+                        f"\n\n{definition}\n    print({BLIND!r}, file=sys.stderr)\n    return []\n"
+                        "\n\nimport sys  # noqa: E402\n", encoding="utf-8")
+
+
+def install_checker(temp: Path, source: Path) -> None:
+    """What the install step leaves in $RUNNER_TEMP: a `trustfund` console script whose code is `source`'s."""
+    script = temp / CHECKER / "bin" / "trustfund"
+    script.parent.mkdir(parents=True)
+    script.write_text(f"#!{sys.executable} -IB\nimport sys\nsys.path.insert(0, {str(source)!r})\n"
+                      "from generator.cli import main\nsys.exit(main())\n", encoding="utf-8")
+    script.chmod(0o755)
+
+
+def run_check(repo: Signed, head: str, temp: Path, checker_from: str = "base",
+              until: str | None = None) -> list[tuple[str, int, str]]:
+    """check.yml on the pull request BASE..HEAD, with the checker installed from the `checker_from` checkout."""
+    temp.mkdir(parents=True, exist_ok=True)
+    workspace = temp / "workspace"
+    folders = {}
+    for which, revision in (("head", head), ("base", repo.base)):
+        folders[which] = workspace / checkouts()[which]["path"]
+        subprocess.run(["git", "clone", "-q", "--no-checkout", f"file://{repo.root}", str(folders[which])], check=True)
+        subprocess.run(["git", "-C", str(folders[which]), "checkout", "-q", "--detach", revision], check=True)
+    install_checker(temp, folders[checker_from])
+    return run_steps("check.yml", "check", workspace, {"BASE": repo.base, "HEAD": head}, temp, INSTALL, until)
+
+
+def codes(results: list[tuple[str, int, str]]) -> list[tuple[str, int]]:
+    return [(name, code) for name, code, _ in results]
+
+
+def test_the_pull_request_job_installs_only_the_base_and_cannot_write() -> None:
+    workflow = yaml.safe_load((WORKFLOWS / "check.yml").read_text(encoding="utf-8"))
+    text = (WORKFLOWS / "check.yml").read_text(encoding="utf-8")
+    assert list(workflow[True]) == ["pull_request"]  # YAML 1.1 reads the key `on` as True
+    assert workflow["permissions"] == {"contents": "read"}
+    assert "permissions" not in workflow["jobs"]["check"] and "secrets." not in text
+    found = checkouts()
+    assert set(found) == {"head", "base"} and found["head"]["path"] != found["base"]["path"]
+    assert found["head"]["fetch-depth"] == 0
+    assert all(step["persist-credentials"] is False for step in found.values())
+    steps = {step.get("name"): step for step in job("check.yml", "check")["steps"]}
+    # The simulation in install_checker stands for exactly this: the base, installed into its own venv.
+    assert steps[INSTALL]["run"].split("\n") == [
+        f'python -m venv "$RUNNER_TEMP/{CHECKER}"',
+        f'"$RUNNER_TEMP/{CHECKER}/bin/python" -m pip install --quiet ./{found["base"]["path"]}', ""]
+    for name in STEPS:
+        assert steps[name]["run"].startswith(f'"$RUNNER_TEMP/{CHECKER}/bin/trustfund" --root {found["head"]["path"]} ')
+    assert "PYTHONPATH" not in text and "python -m generator" not in text and "install ." not in text
 
 
 def test_the_pull_request_steps_pass_a_signed_change_and_summarise_it(tmp_path: Path) -> None:
     repo = pull_request(tmp_path)
     repo.journal(MARCH.format(amount="1200.00"))
     head = repo.commit("treasurer", "March: building 3")
-    results = run_steps("check.yml", "check", repo.root, {"BASE": repo.base, "HEAD": head}, tmp_path)
-    assert [(name, code) for name, code, _ in results] == [
-        ("Verify signatures", 0), ("Check the books", 0), ("Summarise the changes", 0), ("Build the site", 0)]
-    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    results = run_check(repo, head, tmp_path / "runner")
+    assert codes(results) == [(name, 0) for name in STEPS], results
+    summary = (tmp_path / "runner" / "summary.md").read_text(encoding="utf-8")
     assert "| 2026-0002 | 之后 after | 2026-03-02 | 3号楼业主 |" in summary
-    assert (tmp_path / "site" / "test" / "2026" / "03" / "index.html").is_file()
+    assert (tmp_path / "runner" / "site" / "test" / "2026" / "03" / "index.html").is_file()
 
 
 def test_the_pull_request_steps_stop_an_unsigned_change(tmp_path: Path) -> None:
     repo = pull_request(tmp_path)
     repo.journal(MARCH.format(amount="1200.00"))
     head = repo.commit(None, "unsigned")
-    results = run_steps("check.yml", "check", repo.root, {"BASE": repo.base, "HEAD": head}, tmp_path)
-    assert [(name, code) for name, code, _ in results] == [("Verify signatures", 1)]
+    results = run_check(repo, head, tmp_path / "runner")
+    assert codes(results) == [("Verify signatures", 1)]
     assert "verify-unsigned" in results[0][2]
+
+
+def test_a_pull_request_that_blinds_its_own_checker_is_still_refused_by_the_bases(tmp_path: Path) -> None:
+    repo = pull_request(tmp_path)
+    blind_the_checker(repo)
+    repo.voucher_file("2026-0003.pdf")
+    repo.journal(MARCH.format(amount="1000.00") + OVER_THE_CAP)
+    head = repo.commit("treasurer", "Elevator overhaul, and a lighter checker")
+    # The old workflow ran the pull request's own code: it would have let this through.
+    own = run_check(repo, head, tmp_path / "own", checker_from="head", until="Check the books")
+    assert codes(own) == [("Verify signatures", 0), ("Check the books", 0)]
+    assert all(BLIND in output for _, _, output in own)
+    # check.yml runs the base's: the treasurer may not change the checker's code.
+    results = run_check(repo, head, tmp_path / "runner")
+    assert codes(results) == [("Verify signatures", 1)]
+    assert "verify-role" in results[0][2] and "generator/audit/check.py" in results[0][2]
+    assert "need a maintainer key" in results[0][2] and BLIND not in results[0][2]
+
+
+def test_a_maintainers_change_to_the_checker_does_not_check_the_books_it_comes_with(tmp_path: Path) -> None:
+    repo = pull_request(tmp_path)
+    blind_the_checker(repo)
+    repo.commit("outsider", "A lighter checker")  # outsider's key is the maintainer's at the base
+    repo.voucher_file("2026-0003.pdf")
+    repo.journal(MARCH.format(amount="1000.00") + OVER_THE_CAP)
+    head = repo.commit("treasurer", "Elevator overhaul")
+    own = run_check(repo, head, tmp_path / "own", checker_from="head", until="Check the books")
+    assert codes(own) == [("Verify signatures", 0), ("Check the books", 0)]
+    # Signed as it should be, so verify passes; the books are judged by the base's rules all the same.
+    results = run_check(repo, head, tmp_path / "runner")
+    assert codes(results) == [("Verify signatures", 0), ("Check the books", 1)], results
+    name, _, output = results[1]
+    assert "ledgers/test/2026/03.beancount:6: budget-cap:" in output, output
+    assert BLIND not in output + results[0][2]
+    assert not (tmp_path / "runner" / "site").exists()
 
 
 def test_the_publish_workflow_deploys_only_after_a_good_build() -> None:
@@ -78,4 +230,6 @@ def test_the_publish_workflow_deploys_only_after_a_good_build() -> None:
         text = (WORKFLOWS / name).read_text(encoding="utf-8")
         for step in (s for job in yaml.safe_load(text)["jobs"].values() for s in job["steps"] if "uses" in s):
             assert len(step["uses"].split("@")[1]) == 40, f"{name}: {step['uses']} is not pinned to a commit"
-        assert "persist-credentials: false" in text and "fetch-depth: 0" in text
+            if step["uses"].startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, f"{name}: {step['name']} keeps the token"
+        assert "fetch-depth: 0" in text
