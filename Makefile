@@ -14,7 +14,7 @@ site: $(STAMP)
 	rm -rf $(DEMO)
 	$(BIN)/python examples/replay_history.py $(DEMO)
 	$(BIN)/trustfund --root $(DEMO) verify $$(git -C $(DEMO) rev-list --max-parents=0 HEAD)..HEAD
-	$(BIN)/trustfund --root $(DEMO) build --site-dir $(CURDIR)/site
+	$(BIN)/trustfund --root $(DEMO) build --site-dir $(CURDIR)/site --queries $(CURDIR)/examples/queries.json
 
 test: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks examples

@@ -831,10 +831,25 @@ def write_compound(c: Compound, books: Books, budgets: dict[int, dict[str, objec
     ]
     for role, zh, en in c.supervisors:
         lines.append(f"  - {{role: {role}, name: {zh}, name_en: {yaml_str(en)}}}")
+    # Organisations owners can reach (never a person); the numbers are fictitious, zeros included.
+    number = "0101" if c.suffix == "qs" else "0202"
+    lines += [
+        "contact:",
+        f"  - {{name: {c.name}物业服务中心（示例）, name_en: {yaml_str(c.short_en + ' property service centre')}, "
+        f'phone: "010-0000-{number}", hours: "每天 8:00–18:00", hours_en: "daily 8:00–18:00", '
+        f"mailbox: 1号楼大堂意见箱, mailbox_en: {yaml_str('mailbox in the lobby of building 1')}, "
+        f"email: service@{c.cid}.example}}",
+        f"  - {{name: {c.name}业主委员会（示例）, name_en: {yaml_str(c.short_en + ' owners committee')}, "
+        f'phone: "400-000-{number}", mailbox: 东门公示栏旁意见箱, '
+        f"mailbox_en: {yaml_str('mailbox beside the notice board at the east gate')}, "
+        f"email: committee@{c.cid}.example}}",
+        "response_days: 3",
+    ]
     lines.append(f"accounts: {{fund: {FUND}, trustee_fee: {FEE}}}")
     lines.append("signers:")
     for principal, role, pub in signers:
-        lines.append(f'  - {{principal: {principal}, role: {role}, key: "{pub}"}}')
+        # GitHub logins are fictitious too: a reply in a query's thread by one of them counts as the compound's.
+        lines.append(f'  - {{principal: {principal}, role: {role}, github: example-{principal}, key: "{pub}"}}')
     write_text(led / "compound.yaml", "\n".join(lines) + "\n")
 
     # main.beancount

@@ -6,6 +6,7 @@ Exit 0 clean, 1 findings, 2 usage or setup error.
 from __future__ import annotations
 
 import argparse
+import datetime
 import gc
 import re
 import sys
@@ -15,6 +16,7 @@ from generator.audit import diff as bookdiff
 from generator.audit.check import CheckError, check, findings_of, select
 from generator.audit.closing import ClosingError, close_month
 from generator.audit.git import GitError
+from generator.audit.github import FetchError, fetch, write_snapshot
 from generator.audit.verify import render as render_refusals
 from generator.audit.verify import verify
 from generator.books import load_books
@@ -70,7 +72,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return FINDINGS
         try:
-            build_site_into(root, site_dir, books)
+            build_site_into(root, site_dir, books, args.queries.resolve() if args.queries else None)
         except SiteBuildError as problem:
             print(f"trustfund build: {problem}; {site_dir} is unchanged", file=sys.stderr)
             return USAGE
@@ -145,6 +147,24 @@ def _cmd_scrub(args: argparse.Namespace) -> int:
     return CLEAN
 
 
+def _cmd_queries_fetch(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve() if args.root else Path.cwd()
+    out = args.out or root / "build" / "queries.json"
+    try:
+        snapshot = fetch(args.repo)
+    except FetchError as problem:
+        age = ""
+        if out.is_file():
+            days = (datetime.datetime.now().timestamp() - out.stat().st_mtime) / 86400
+            age = f"; the build keeps using {out}, fetched {days:.1f} days ago"
+        print(f"trustfund queries fetch: {problem}{age}", file=sys.stderr)
+        return USAGE
+    write_snapshot(snapshot, out)
+    print(f"trustfund queries fetch: {len(snapshot['items'])} queries and work orders written to {out}",
+          file=sys.stderr)
+    return CLEAN
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="trustfund", description="Open books for trust-model property management.")
     top.add_argument("--root", type=Path, help="the repository (default: the folder with ledgers/ at or above here)")
@@ -155,6 +175,8 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.set_defaults(run=_cmd_check)
     build_cmd = commands.add_parser("build", help="check, then build the site; a failed check builds nothing")
     build_cmd.add_argument("--site-dir", type=Path, help="where the site goes (default: site/)")
+    build_cmd.add_argument("--queries", type=Path, metavar="FILE",
+                           help="the queries snapshot (default: build/queries.json, if it exists)")
     build_cmd.set_defaults(run=_cmd_build)
     verify_cmd = commands.add_parser("verify", help="every commit in BASE..HEAD signed by a key allowed to make it")
     verify_cmd.add_argument("range", metavar="BASE..HEAD")
@@ -180,6 +202,12 @@ def parser() -> argparse.ArgumentParser:
     scrub_cmd = commands.add_parser("scrub", help="remove location and author metadata from voucher images and PDFs")
     scrub_cmd.add_argument("files", metavar="FILE", nargs="+")
     scrub_cmd.set_defaults(run=_cmd_scrub)
+    queries_cmd = commands.add_parser("queries", help="the owners' queries and work orders")
+    queries_commands = queries_cmd.add_subparsers(dest="queries_command", required=True, metavar="COMMAND")
+    fetch_cmd = queries_commands.add_parser("fetch", help="snapshot the repository's 质询 and 工单 issues from GitHub")
+    fetch_cmd.add_argument("--repo", required=True, metavar="OWNER/NAME")
+    fetch_cmd.add_argument("--out", type=Path, metavar="FILE", help="default: build/queries.json")
+    fetch_cmd.set_defaults(run=_cmd_queries_fetch)
     return top
 
 

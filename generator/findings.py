@@ -40,7 +40,22 @@ def from_error(error: Any, root: Path) -> Finding:
     if "Traceback" in message:
         # A plugin crashed inside Beancount; the traceback helps nobody reading the books.
         message = message.split("\n", 1)[0] + " (an internal error; please report it with the ledger change)"
-    return Finding(_relative(filename, root), int(line), rule, " ".join(message.split()))
+    return Finding(_printable(_relative(filename, root)), int(line) if isinstance(line, int) else 0, rule,
+                   _shorten(" ".join(message.split())))
+
+
+MAX_MESSAGE = 600
+
+
+def _shorten(message: str) -> str:
+    """A message fit for one line: a 5,000-digit amount quoted in it is cut, not printed whole."""
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 1] + "…"
+
+
+def _printable(path: str) -> str:
+    """A path that prints on one line whatever bytes or line breaks its name holds."""
+    encoded = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in encoded)
 
 
 def _relative(filename: str, root: Path) -> str:

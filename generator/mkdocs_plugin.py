@@ -39,6 +39,7 @@ WATCHED = ("ledgers", "budgets", "notices")
 class TrustfundConfig(Config):
     language = c.Choice(("zh", "en"), default="zh")
     root = c.Type(str, default=".")
+    queries = c.Type(str, default="build/queries.json")  # the snapshot `trustfund queries fetch` writes
 
 
 class TrustfundPlugin(BasePlugin[TrustfundConfig]):
@@ -46,6 +47,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         super().__init__()
         self.root = Path(".")
         self.checked: dict[str, Books] | None = None  # set by ``trustfund build`` after its own check
+        self.queries: Path | None = None  # set by ``trustfund build --queries FILE``
         self.site: Site | None = None
         self.spool: tempfile.TemporaryDirectory[str] | None = None
 
@@ -66,15 +68,18 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         self.cleanup()
         self.spool = tempfile.TemporaryDirectory(prefix="trustfund-spool-")
         try:
-            publication = gather(self.root, self.checked)
+            queries = self.queries or self.root / self.config.queries
+            publication = gather(self.root, self.checked, queries if queries.exists() else None)
         except PublicationError as problem:
             self.cleanup()
             raise PluginError(f"trustfund: {problem}") from None
         self.site = build_site(publication.views, self.config.language, config.repo_url, Path(self.spool.name),
                                publication.histories, publication.provenance, datetime.date.today())
         self.checked = None  # a rebuild under `serve` reloads the books
+        for note in publication.notes:
+            log.info(note)
         if config.nav is None:
-            nav = list(self.site.nav)
+            nav: list[Any] = list(self.site.nav)
             if (Path(config.docs_dir) / "about.md").is_file():
                 nav.insert(1, "about.md")
             config.nav = nav

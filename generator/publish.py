@@ -23,7 +23,7 @@ class SiteBuildError(Exception):
     pass
 
 
-def build_site_into(root: Path, site_dir: Path, books: dict[str, Books]) -> None:
+def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries: Path | None = None) -> None:
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise SiteBuildError(f"no mkdocs.yml in {root}")
@@ -36,6 +36,7 @@ def build_site_into(root: Path, site_dir: Path, books: dict[str, Books]) -> None
         if plugin is None:
             raise SiteBuildError("mkdocs.yml does not enable the trustfund plugin")
         plugin.checked = books
+        plugin.queries = queries
         build(config)
     except (PluginError, ConfigurationError, Abort, MkDocsException) as problem:
         shutil.rmtree(staging, ignore_errors=True)

@@ -73,7 +73,7 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for folder in ("ledgers", "budgets", "notices", "site_src"):
         shutil.copytree(PROJECT / folder, root / folder)
     config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
-    config, replaced = re.subn(r"(?m)^#\s*repo_url:.*$", f"repo_url: {REPO_URL}", config)
+    config, replaced = re.subn(r"(?m)^#?\s*repo_url:.*$", f"repo_url: {REPO_URL}", config)
     if not replaced:
         config = f"repo_url: {REPO_URL}\n{config}"
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")

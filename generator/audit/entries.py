@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 
 from beancount.parser import parser
 
+from generator.books import refusals
 from generator.books.compound import comparable
 
 NOTICE_NAME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})-[a-z0-9][a-z0-9-]*\.md", re.ASCII)
@@ -61,7 +62,11 @@ def dated(path: str, text: str) -> list[Dated]:
     """The dated things in one file of a compound's books."""
     name = PurePosixPath(path).name
     if path.endswith(".beancount"):
-        entries, _, _ = parser.parse_string(text, report_filename=path)
+        safe = refusals.parseable(text, refusals.unparseable_lines(text))  # see refusals: 1/0 kills the parser
+        try:
+            entries, _, _ = parser.parse_string(safe, report_filename=path)
+        except Exception:  # Beancount's C parser raises on some input: then nothing in the file is as it was
+            entries = []
         result = []
         for entry in entries:
             meta = entry.meta or {}
@@ -87,20 +92,25 @@ def dated(path: str, text: str) -> list[Dated]:
 def changes(before: list[Dated], after: list[Dated], through: datetime.date | None = None,
             ) -> list[tuple[str, Dated]]:
     """What changed from ``before`` to ``after`` (only things dated on or before ``through``, if given):
-    ('changed' | 'removed' | 'added', item). A removed and an added entry with one voucher are one change,
-    reported where it stands now."""
+    ('changed' | 'removed' | 'added', item). A removed and an added entry with one voucher (or a budget or
+    notice in one file) are one change, reported where it stands now."""
     if through is not None:
         before = [item for item in before if item.date <= through]
         after = [item for item in after if item.date <= through]
     old, new = Counter(item.key for item in before), Counter(item.key for item in after)
     removed = _take(before, old - new)
     added = _take(after, new - old)
-    added_by_voucher = {item.voucher: item for item in added if item.voucher}
-    removed_vouchers = {item.voucher for item in removed if item.voucher}
-    result = [("changed", added_by_voucher[item.voucher]) if item.voucher in added_by_voucher else ("removed", item)
-              for item in removed]
-    result += [("added", item) for item in added if not (item.voucher and item.voucher in removed_vouchers)]
+    added_by_identity = {_identity(item): item for item in added if _identity(item)}
+    removed_identities = {_identity(item) for item in removed if _identity(item)}
+    result = [("changed", added_by_identity[_identity(item)]) if _identity(item) in added_by_identity
+              else ("removed", item) for item in removed]
+    result += [("added", item) for item in added if not (_identity(item) and _identity(item) in removed_identities)]
     return result
+
+
+def _identity(item: Dated) -> str | None:
+    """What stays the same when a thing changes: an entry's voucher; a budget's or notice's file."""
+    return item.voucher if item.path.endswith(".beancount") else item.path
 
 
 def _take(candidates: list[Dated], counts: Counter[object]) -> list[Dated]:

@@ -164,8 +164,15 @@ class Git:
         paths = list(paths)
         if not paths:
             return {}
-        request = "".join(f"{revision}:{path}\n" for path in paths).encode("utf-8")
-        return dict(zip(paths, self._batch(request), strict=True))
+        # cat-file --batch reads one object name a line: a path with a line break in it is read on its own.
+        batched = [path for path in paths if "\n" not in path]
+        request = "".join(f"{revision}:{path}\n" for path in batched).encode("utf-8")
+        found: dict[str, bytes | None] = dict(zip(batched, self._batch(request), strict=True)) if batched else {}
+        for path in paths:
+            if path not in found:
+                shown = self._run(["cat-file", "blob", f"{revision}:{path}"], check=False)
+                found[path] = shown.stdout if shown.returncode == 0 else None
+        return {path: found[path] for path in paths}
 
     def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         wanted = [sha for sha in dict.fromkeys(shas) if sha != ZERO_SHA]

@@ -8,12 +8,13 @@ to render.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.audit.check import findings_of
 from generator.audit.history import load_history, provenance
 from generator.books import Books, compound_ids, load_books
+from generator.books.queries import Snapshot, read_snapshot
 from generator.view import CompoundView, History, Provenance, build_view
 
 
@@ -26,15 +27,24 @@ class Publication:
     views: list[CompoundView]
     histories: dict[str, History | None]
     provenance: Provenance
+    queries: Snapshot | None = None
+    notes: list[str] = field(default_factory=list)  # warnings for the build's log, never a reason to stop
 
 
-def gather(root: Path, checked: dict[str, Books] | None = None) -> Publication:
-    """Everything the site shows. Books handed over as ``checked`` are not checked again."""
+def gather(root: Path, checked: dict[str, Books] | None = None, queries: Path | None = None) -> Publication:
+    """Everything the site shows. Books handed over as ``checked`` are not checked again. A snapshot of the
+    owners' queries is untrusted and never stops the publication: what cannot be read is left out, with a note."""
     books = checked if checked is not None else {cid: load_books(root, cid) for cid in compound_ids(root)}
     if checked is None:
         findings = findings_of(root, books.values())
         if findings:
             shown = "; ".join(f.text() for f in findings[:3])
             raise PublicationError(f"the books have {len(findings)} finding(s); nothing is built. {shown}")
-    views = [build_view(compound_books) for compound_books in books.values()]
-    return Publication(views, {view.id: load_history(root, view.id) for view in views}, provenance(root))
+    snapshot = read_snapshot(queries) if queries is not None else None
+    views = [build_view(compound_books, snapshot) for compound_books in books.values()]
+    publication = Publication(views, {view.id: load_history(root, view.id) for view in views}, provenance(root),
+                              snapshot, list(snapshot.problems) if snapshot else [])
+    if snapshot is not None and snapshot.fetched_at is not None:
+        publication.notes.append(f"queries snapshot {queries} was fetched at {snapshot.fetched_at:%Y-%m-%d %H:%M} "
+                                 "UTC")
+    return publication

@@ -40,11 +40,24 @@ class Chart:
     liabilities: set[str] = field(default_factory=set)  # opened with ``liability: TRUE``
 
     def income_kind(self, account: str) -> str | None:
-        """The declared kind of an income account, or of the nearest parent that declares one."""
+        """The declared kind of an income account, or of the nearest parent that declares one; an itemised
+        account covers its sub-accounts, so under one every sub-account is itemised whatever it declares."""
+        kind = None
         while account:
-            if account in self.income_kinds:
-                return self.income_kinds[account]
+            declared = self.income_kinds.get(account)
+            if declared == "itemised":
+                return declared
+            kind = kind or declared
             account = bc_account.parent(account) or ""
+        return kind
+
+    def itemised_parent(self, account: str) -> str | None:
+        """The itemised account above ``account`` (not itself), if there is one."""
+        parent = bc_account.parent(account)
+        while parent:
+            if self.income_kinds.get(parent) == "itemised":
+                return parent
+            parent = bc_account.parent(parent)
         return None
 
     def display_name(self, account: str, language: str) -> str:

@@ -112,8 +112,8 @@ def read_compound(root: Path, compound_id: str) -> tuple[Compound, list[err.Rule
     floor_area = profile.floor_area if profile else None
     if compound.notice_folder.is_dir():
         for path in sorted(compound.notice_folder.glob("*.md")):
-            if path.is_symlink():
-                continue  # the source lint names links
+            if path.is_symlink() or not path.is_file():
+                continue  # the source lint names links; a folder named like a notice holds none
             try:
                 notice = parse_notice(path, _read(path), households, floor_area)
             except ys.YamlProblem as problem:
@@ -124,7 +124,7 @@ def read_compound(root: Path, compound_id: str) -> tuple[Compound, list[err.Rule
                 compound.notices[notice.slug] = notice
     if compound.budget_folder.is_dir():
         for path in sorted(compound.budget_folder.glob("*.yaml")):
-            if path.is_symlink():
+            if path.is_symlink() or not path.is_file():
                 continue
             try:
                 budget = parse_budget(ys.parse(_read(path), path))

@@ -30,6 +30,7 @@ from beancount.parser import parser
 
 from generator import errors as err
 from generator.books import refusals
+from generator.errors import BookError
 
 # Files each folder of a compound may hold (by suffix, lowercase); vouchers/ is judged by content later.
 LEDGER_FILES = (".beancount",)
@@ -45,14 +46,14 @@ class Parsed:
     path: Path
     text: str
     entries: list[data.Directive]
-    errors: list[Any]
+    errors: list[BookError]
     options: dict[str, Any]
 
 
 @dataclass
 class Source:
     files: list[Parsed] = field(default_factory=list)  # main first, then what it includes
-    errors: list[Any] = field(default_factory=list)  # lint findings and the parser's own errors
+    errors: list[BookError] = field(default_factory=list)  # lint findings and the parser's own errors
 
     @property
     def refused(self) -> bool:
@@ -81,7 +82,7 @@ def lint_compound(root: Path, compound_id: str) -> Source:
                     texts[path] = text
     main = folder / "main.beancount"
     if main not in texts:
-        if not any(e.source["filename"] == str(main) for e in source.errors):
+        if not any((e.source or {}).get("filename") == str(main) for e in source.errors):
             source.errors.append(err.lint("lint-include", main, 0, "main.beancount is missing"))
         return source
     _parse_from_main(main, folder, texts, source)
@@ -103,16 +104,28 @@ def _parse_from_main(main: Path, folder: Path, texts: dict[Path, str], source: S
         text = texts.get(path)
         if text is None:
             continue  # not a readable ledger file: _walk or _read_text named it
-        entries, errors, options_map = parser.parse_string(text, report_filename=str(path))
+        # What would crash Beancount's parser is refused here and kept from it: see refusals.unparseable_lines.
+        unsafe = refusals.unsafe_division_lines(text)
+        reserved = refusals.reserved_metadata_refusals([str(path)], {str(path): text})
+        source.errors.extend([*refusals.division_refusals(path, unsafe), *reserved])
+        blank = [*unsafe, *(error.source["lineno"] for error in reserved)]
+        try:
+            entries, errors, options_map = parser.parse_string(refusals.parseable(text, blank),
+                                                               report_filename=str(path))
+        except Exception as problem:  # Beancount's C parser raises on some input rather than report it
+            source.errors.append(err.lint("syntax", path, 1, f"Beancount's parser failed on this file "
+                                          f"({type(problem).__name__}); undo the last change to it"))
+            continue
         source.files.append(Parsed(path, text, entries, list(errors), options_map))
         source.errors.extend(errors)
         source.errors.extend(refusals.option_refusals(path, text, options_map, is_main=path == main))
         include_errors, included = refusals.include_refusals(path, text, options_map["include"], folder)
         source.errors.extend(include_errors)
         pending.extend(included)
-    files = {str(parsed.path) for parsed in source.files}
     for parsed in source.files:
-        entry_errors, _ = refusals.entry_refusals(parsed.entries, files, folder / "vouchers")
+        # Each file's entries must say they come from that file (reserved keys were named before parsing).
+        name = str(parsed.path)
+        entry_errors, _ = refusals.entry_refusals(parsed.entries, {name}, folder / "vouchers", texts={})
         source.errors.extend(entry_errors)
 
 
@@ -140,18 +153,22 @@ def _notice_file_allowed(relative: Path) -> str | None:
     return "is not a notice: notices/<id>/ holds <YYYY-MM-DD>-<slug>.md files; move or remove it"
 
 
-def _walk(top: Path, errors: list[Any]) -> list[Path]:
+def _walk(top: Path, errors: list[BookError]) -> list[Path]:
     files: list[Path] = []
     for directory, dirnames, filenames in os.walk(top):
         base = Path(directory)
         for name in list(dirnames):
-            if (base / name).is_symlink():
+            if _misnamed(base / name, errors):
+                dirnames.remove(name)
+            elif (base / name).is_symlink():
                 errors.append(err.lint("lint-symlink", base / name, 0,
                                        "is a symbolic link; folders and files must be real, not links"))
                 dirnames.remove(name)
         dirnames.sort()
         for name in sorted(filenames):
             path = base / name
+            if _misnamed(path, errors):
+                continue
             if path.is_symlink():
                 errors.append(err.lint("lint-symlink", path, 0,
                                        "is a symbolic link; folders and files must be real, not links"))
@@ -165,7 +182,19 @@ def _walk(top: Path, errors: list[Any]) -> list[Path]:
     return files
 
 
-def _read_text(path: Path, errors: list[Any]) -> str | None:
+def _misnamed(path: Path, errors: list[BookError]) -> bool:
+    """A name that is not UTF-8 text (Python keeps its bytes as surrogates) is refused, and named with those
+    bytes escaped: no finding may carry a name that cannot be printed."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        printable = os.fsencode(path).decode("utf-8", "backslashreplace")
+        errors.append(err.lint("lint-encoding", printable, 0, "its name is not UTF-8 text; rename it"))
+        return True
+    return False
+
+
+def _read_text(path: Path, errors: list[BookError]) -> str | None:
     raw = path.read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in raw[:4096] and raw.count(b"\x00") > len(raw) // 4):
         errors.append(err.lint("lint-encoding", path, 1, "is UTF-16 text; save it as UTF-8"))

@@ -63,23 +63,52 @@ def _found(normal: str) -> Iterator[tuple[int, str]]:
 
     A run's parts are what spaces divide; a part's digits are joined across hyphens, dots and
     slashes. Every span of consecutive parts is tried, so ``139 1234 5678`` is one number and
-    ``2026-03-05 13912345678`` holds one, while ``2026-03-01 2026-03-31`` holds none.
+    ``2026-03-05 13912345678`` holds one, while ``2026-03-01 2026-03-31`` holds none. A number
+    glued to others by hyphens, dots or slashes (``2026-0031-13912345678``) is found too: each group
+    those divide is tried on its own for an ID or bank card, and every span of groups for a mobile
+    number (whose prefix and length dates and voucher numbers do not make) — not for a landline,
+    which the digits after a month's ``03`` would resemble, nor a card, whose check digit one span
+    of dates in ten would pass.
     """
     for match in CANDIDATE.finditer(normal):
-        parts = [GROUP_SEP.sub("", part) for part in SPACE.split(match.group())]
-        found = None
-        for first in range(len(parts)):
-            joined = ""
-            for part in parts[first:]:
-                joined += part
-                if len(joined) > LONGEST:
-                    break
-                if len(joined) >= 10 and (found := _kind(joined)) is not None:
-                    break
-            if found is not None:
-                break
+        parts = SPACE.split(match.group())
+        found = _in_spans([GROUP_SEP.sub("", part) for part in parts])
+        if found is None and len(groups := GROUP_SEP.split(match.group())) > 1 and any(
+                group.startswith(("1", "86")) or len(group) >= 15 for group in groups):
+            found = _glued(groups)
         if found is not None:
             yield match.start(), found
+
+
+def _in_spans(pieces: list[str]) -> str | None:
+    """The kind of the first span of consecutive pieces, joined, that is a personal number."""
+    for first in range(len(pieces)):
+        joined = ""
+        for piece in pieces[first:]:
+            joined += piece
+            if len(joined) > LONGEST:
+                break
+            if len(joined) >= 10 and (found := _kind(joined)) is not None:
+                return found
+    return None
+
+
+def _glued(groups: list[str]) -> str | None:
+    """A mobile number in a span of groups, or an ID or bank card as one group (groups may hold spaces)."""
+    groups = [SPACE.sub("", group) for group in groups]
+    for first, group in enumerate(groups):
+        if len(group) >= 15 and (kind := _kind(group)) in ("an ID-card number", "a bank-card number"):
+            return kind
+        if not group.startswith(("1", "86")):
+            continue  # no mobile number starts here
+        joined = ""
+        for piece in groups[first:]:
+            joined += piece
+            if len(joined) > 13:
+                break
+            if MOBILE.fullmatch(joined):
+                return "a mobile phone number"
+    return None
 
 
 def _kind(run: str) -> str | None:
@@ -103,3 +132,8 @@ def _luhn(digits: str) -> bool:
             value = value * 2 - 9 if value > 4 else value * 2
         total += value
     return total % 10 == 0
+
+
+def is_mobile(text: str) -> bool:
+    """Whether ``text`` holds a mobile phone number, however it is written."""
+    return any(kind == "a mobile phone number" for _, kind in _found(normalise(text)))

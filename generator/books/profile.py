@@ -23,12 +23,34 @@ PRINCIPAL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CURRENCY_PATTERN = re.compile(r"^[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]$")
 
 
+GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", re.ASCII)
+OFFICE_PHONE = re.compile(r"0[1-9][0-9]{8,10}|[48]00[0-9]{7}", re.ASCII)
+CONTACT_KEYS = {"name", "name_en", "phone", "hours", "hours_en", "mailbox", "mailbox_en", "email"}
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", re.ASCII)
+
+
 @dataclass(frozen=True)
 class Signer:
     principal: str
     role: str
     key: str
     line: int
+    github: str | None = None  # the GitHub login, so a reply in a query's thread counts as the compound's
+
+
+@dataclass(frozen=True)
+class Contact:
+    """An organisation owners can reach (物业服务中心, 业委会): never a person."""
+
+    name: str
+    name_en: str | None
+    phone: str | None  # an office landline or a 400/800 number
+    hours: str | None
+    hours_en: str | None
+    mailbox: str | None  # where the paper mailbox is
+    mailbox_en: str | None
+    email: str | None
+    phone_line: int = 0
 
 
 @dataclass
@@ -45,6 +67,8 @@ class Profile:
     signers: list[Signer] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     fund_accounts: tuple[str, ...] = ()  # every account (with its sub-accounts) that holds the fund's money
+    contacts: tuple[Contact, ...] = ()
+    response_days: int = 3  # a query answered within this many Asia/Shanghai days counts as answered in time
     other_currencies: tuple[str, ...] = ()  # currencies besides ``currency`` the books may use, at cost
 
     @property
@@ -99,9 +123,15 @@ def parse_profile(doc: ys.Document) -> Profile:
         if not KEY_PATTERN.match(key):
             raise ys.YamlProblem(doc.line("signers", index, "key"),
                                  "key must be an SSH public key line such as 'ssh-ed25519 AAAA…'")
-        signers.append(Signer(principal, role, key, doc.line("signers", index)))
+        github = entry.get("github")
+        if github is not None:
+            github = ys.text(doc, github, "signers", index, "github")
+            if not GITHUB_LOGIN.fullmatch(github):
+                raise ys.YamlProblem(doc.line("signers", index, "github"),
+                                     f"github must be a GitHub login (letters, digits, hyphens), got {github!r}")
+        signers.append(Signer(principal, role, key, doc.line("signers", index), github))
     known = {"name", "name_en", "households", "floor_area", "currency", "evidence_threshold", "accounts", "signers",
-             "other_currencies"}
+             "other_currencies", "contact", "response_days"}
     return Profile(
         path=doc.path,
         name=ys.text(doc, data["name"], "name"),
@@ -116,7 +146,37 @@ def parse_profile(doc: ys.Document) -> Profile:
         other_currencies=tuple(other_currencies),
         signers=signers,
         extra={key: value for key, value in data.items() if key not in known},
+        contacts=_contacts(doc),
+        response_days=ys.integer(doc, data.get("response_days", "3"), "response_days", low=1, high=60),
     )
+
+
+def _contacts(doc: ys.Document) -> tuple[Contact, ...]:
+    """``contact:`` — a list of organisations, each with a name and any of phone, hours, mailbox, e-mail."""
+    contacts = []
+    for index, raw in enumerate(ys.sequence(doc, doc.data.get("contact") or [], "contact")):
+        entry = ys.mapping(doc, raw, "contact", index)
+        unknown = sorted(set(entry) - CONTACT_KEYS)
+        if unknown:
+            raise ys.YamlProblem(doc.line("contact", index, unknown[0]), f"unknown key 'contact.{unknown[0]}' "
+                                 f"(allowed: {', '.join(sorted(CONTACT_KEYS))})")
+
+        def optional(key: str, entry: dict[str, object] = entry, index: int = index) -> str | None:
+            value = entry.get(key)
+            return None if value is None else ys.text(doc, value, "contact", index, key)
+
+        phone = optional("phone")
+        if phone is not None and not OFFICE_PHONE.fullmatch(re.sub(r"[ \-]", "", phone)):
+            raise ys.YamlProblem(doc.line("contact", index, "phone"),
+                                 "contact phone must be an organisation's office landline (010-12345678) or 400/800 "
+                                 f"number; a mobile or personal number may not be published, got {phone!r}")
+        email = optional("email")
+        if email is not None and not EMAIL.fullmatch(email):
+            raise ys.YamlProblem(doc.line("contact", index, "email"), f"contact email is not an address: {email!r}")
+        contacts.append(Contact(ys.text(doc, entry.get("name"), "contact", index, "name"), optional("name_en"), phone,
+                                optional("hours"), optional("hours_en"), optional("mailbox"), optional("mailbox_en"),
+                                email, doc.line("contact", index, "phone") if phone else 0))
+    return tuple(contacts)
 
 
 def profile_from_text(text: str, path: Path) -> tuple[Profile | None, str | None]:

@@ -18,7 +18,9 @@ functions, so they refuse the same things with the same rule ids:
   written in the source, which would make an entry look generated.
 - ``lint-amount``: an amount not exact to the cent or of more than twelve
   integer digits (whatever its spelling: ``10/3`` is 3.333…), a balance
-  tolerance (``~``).
+  tolerance (``~``), a division whose divisor may be zero (it crashes
+  Beancount's parser, so such a line never reaches it), a total cost on
+  zero units (it crashes Beancount's booking).
 
 Beancount's grammar accepts more spellings than any pattern anticipates
 (``option"x""y"``, ``2025/01/28``); the parser has already read them all, so
@@ -31,12 +33,13 @@ from __future__ import annotations
 import copy
 import glob
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from beancount.core import data
+from beancount.core import data, position
 from beancount.parser import lexer, options
 
 from generator import errors as err
@@ -135,28 +138,30 @@ def include_refusals(path: Path, text: str | None, patterns: Iterable[str], fold
 
 
 def entry_refusals(entries: Iterable[data.Directive], files: set[str], vouchers: Path,
-                   ) -> tuple[list[err.LintError], set[int]]:
+                   texts: Mapping[str, str] | None = None) -> tuple[list[err.LintError], set[int]]:
     """Refusals for parsed (or loaded) entries, and the ids of entries that must be removed.
 
-    ``files`` are the ledger files the entries may come from: an entry that claims another file
-    or a line that is not a line number has had ``filename:`` or ``lineno:`` written in the source.
+    ``files`` are the ledger files the entries may come from (``texts``, their text if already read).
+    An entry that claims another file or a line that is not a line number has had ``filename:`` or
+    ``lineno:`` written in the source; its own checks are skipped, as its location cannot be trusted.
     """
     errors: list[err.LintError] = []
     remove: set[int] = set()
-    reserved = False
     for entry in entries:
         meta = entry.meta or {}
         filename, lineno = meta.get("filename"), meta.get("lineno")
         if filename not in files or type(lineno) is not int:
-            reserved = True
             continue
         if isinstance(entry, data.Transaction):
             for posting in entry.postings:
                 pmeta = posting.meta or {}
                 if pmeta and (pmeta.get("filename") != filename or type(pmeta.get("lineno")) is not int):
-                    reserved = True
                     continue
                 errors.extend(_amount_refusals(filename, pmeta.get("lineno", lineno), posting.units))
+                if _total_cost_on_zero_units(posting):
+                    errors.append(err.lint("lint-amount", filename, pmeta.get("lineno", lineno),
+                                           "a total cost ({{…}} or #) on zero units is not allowed: Beancount "
+                                           "divides by the units and crashes; write the units bought"))
         elif isinstance(entry, data.Balance):
             errors.extend(_amount_refusals(filename, lineno, entry.amount))
             if entry.tolerance is not None:
@@ -177,9 +182,10 @@ def entry_refusals(entries: Iterable[data.Directive], files: set[str], vouchers:
                 errors.append(err.lint("lint-directive", filename, lineno,
                                        f'document "{entry.filename}" must name a file under vouchers/'))
                 remove.add(id(entry))
-    if reserved:
-        # The entry's own location is what was overwritten: Beancount's lexer finds where the keys are written.
-        errors.extend(reserved_metadata_refusals(files))
+    # Every reserved key written in the source, whether or not it managed to override the location
+    # (Beancount keeps a posting's own and reports only a duplicate key at the entry): Beancount's lexer
+    # finds where each is written, and only in files where the word occurs at all.
+    errors.extend(reserved_metadata_refusals(files, texts))
     return errors, remove
 
 
@@ -198,6 +204,13 @@ def _custom_problem(entry: data.Custom) -> tuple[str, str] | None:
     return None
 
 
+def _total_cost_on_zero_units(posting: data.Posting) -> bool:
+    """Beancount 3.2.3's booking divides a total cost by the units with no check for zero (beancount#1048)."""
+    cost, number = posting.cost, getattr(posting.units, "number", None)
+    return (isinstance(cost, position.CostSpec) and isinstance(cost.number_total, Decimal)
+            and isinstance(number, Decimal) and number == 0)
+
+
 def within_bounds_or_missing(units: Any) -> bool:
     number = getattr(units, "number", None)
     return not isinstance(number, Decimal) or within_bounds(number)
@@ -214,32 +227,90 @@ def _amount_refusals(filename: str, lineno: int, units: Any) -> list[err.LintErr
     return [err.lint("lint-amount", filename, lineno, f"amount {number} {problem}")]
 
 
-def reserved_metadata_refusals(files: Iterable[str]) -> list[err.LintError]:
-    """Every ``filename:``/``lineno:`` key written in the files, found with Beancount's lexer."""
+# Beancount 3.2.3's C parser kills the interpreter (SIGSEGV) on a division whose divisor is zero — ``1/0``,
+# ``1/(1-1)``, ``1/-0`` — so no such text may reach it; its lexer is safe. A quick search finds the few files
+# where a divisor could be zero (a division by a plain non-zero number is parsed and judged as an amount).
+MAYBE_ZERO_DIVISOR = re.compile(r"/[ \t]*(?:[(+\-]|[0.]+(?![0-9]))")
+
+
+def unsafe_division_lines(text: str) -> list[int]:
+    """Lines holding a division whose divisor is not a plain non-zero number, found with Beancount's lexer."""
+    if not MAYBE_ZERO_DIVISOR.search(text):
+        return []
+    lines: set[int] = set()
+    after_slash = False
+    for token, line, _, value in lexer.lex_iter_string(text):
+        if after_slash and not (token == "NUMBER" and value != 0):
+            lines.add(int(line))
+        after_slash = token == "SLASH"
+    return sorted(lines)
+
+
+def parseable(text: str, unsafe: Iterable[int]) -> str:
+    """The text with the given lines made comments — an indented line stays indented, so the entry it is part
+    of goes on — and every other line kept at its number (lines as Beancount counts them, by ``\n`` only)."""
+    blank = set(unsafe)
+    if not blank:
+        return text
+    return "\n".join((line[:len(line) - len(line.lstrip(" \t"))] + ";" if line[:1] in (" ", "\t") else "")
+                     if number in blank else line for number, line in enumerate(text.split("\n"), 1))
+
+
+def unparseable_lines(text: str) -> list[int]:
+    """Lines Beancount's parser must not see: a division that may be by zero kills it, and a reserved metadata
+    key that is not a number (``lineno: "9"``) makes it raise while it sorts the entries."""
+    return sorted({*unsafe_division_lines(text), *(line for line, _ in reserved_metadata_keys(text))})
+
+
+def division_refusals(path: Path, unsafe: Iterable[int]) -> list[err.LintError]:
+    return [err.lint("lint-amount", path, line, "a division whose divisor may be zero is not allowed: it crashes "
+                     "Beancount's parser (bean-check and Fava too); write the amount itself") for line in unsafe]
+
+
+def reserved_metadata_refusals(files: Iterable[str], texts: Mapping[str, str] | None = None,
+                               ) -> list[err.LintError]:
+    """Every ``filename:``/``lineno:`` key written in the files, found with Beancount's lexer.
+
+    With ``texts``, only the files it holds are read (from it); otherwise each file is read from disk.
+    """
     errors = []
     for filename in sorted(files):
-        try:
-            text = Path(filename).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if not any(key in text for key in RESERVED_METADATA):
-            continue
-        for token, line, _, value in lexer.lex_iter_string(text):
-            if token == "KEY" and value in RESERVED_METADATA:
-                errors.append(err.lint("lint-metadata", filename, line,
-                                       f"metadata key '{value}:' is reserved for Beancount's loader (it would make "
-                                       "the entry look generated and skip the rules); remove it"))
+        if texts is not None:
+            if filename not in texts:
+                continue
+            text = texts[filename]
+        else:
+            try:
+                text = Path(filename).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+        for line, key in reserved_metadata_keys(text):
+            errors.append(err.lint("lint-metadata", filename, line,
+                                   f"metadata key '{key}:' is reserved for Beancount's loader (it would make "
+                                   "the entry look generated and skip the rules); remove it"))
     return errors
 
 
+def reserved_metadata_keys(text: str) -> list[tuple[int, str]]:
+    """(line, key) of every ``filename:``/``lineno:`` key written in a text, found with Beancount's lexer
+    (only in a text where one of the words occurs at all)."""
+    if not any(key in text for key in RESERVED_METADATA):
+        return []
+    return [(int(line), str(value)) for token, line, _, value in lexer.lex_iter_string(text)
+            if token == "KEY" and value in RESERVED_METADATA]
+
+
 def option_line(text: str | None, key: str, default: int = 1) -> int:
-    return directive_line(text, "OPTION", key, default)
+    """The line of the option that set ``key`` (under its name or an old alias): the last one, as it wins."""
+    return directive_line(text, "OPTION", key, default, last=True)
 
 
-def directive_line(text: str | None, keyword: str, value: str, default: int = 1) -> int:
-    """The line of ``option``/``plugin``/``include`` whose first string is ``value``, by Beancount's lexer."""
+def directive_line(text: str | None, keyword: str, value: str, default: int = 1, last: bool = False) -> int:
+    """The line of ``option``/``plugin``/``include`` whose first string is ``value``, by Beancount's lexer
+    (the first such line, or with ``last`` the last)."""
     if not text or value not in text:
         return default
+    found = default
     expecting = False
     for token, line, _, token_value in lexer.lex_iter_string(text):
         if token == keyword:
@@ -247,8 +318,10 @@ def directive_line(text: str | None, keyword: str, value: str, default: int = 1)
         elif expecting and token == "STRING":
             if token_value == value or (keyword == "OPTION" and options.OPTIONS.get(token_value) is not None
                                         and options.OPTIONS[token_value].alias == value):
-                return int(line)
+                if not last:
+                    return int(line)
+                found = int(line)
             expecting = False
         elif token not in ("INDENT",):
             expecting = False
-    return default
+    return found

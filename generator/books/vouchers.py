@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import struct
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +28,7 @@ DETAIL_SUFFIXES = (".csv",)
 KINDS = {".pdf": "PDF", ".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".csv": "CSV"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_SHEET_BYTES = 5_000_000
+ESCAPED_NAME = re.compile(rb"/[^\s/<>\[\]()%{}#]*#[0-9A-Fa-f]{2}")  # a PDF name with a #xx escape
 
 
 def evidence_names(value: object) -> list[str]:
@@ -51,16 +54,18 @@ def voucher_file(vouchers: Path, name: str, suffixes: tuple[str, ...],
         return cache[name]
     result: Path | str
     relative_name = Path(name)
+    shown = name if len(name) <= 120 else name[:120] + "…"
     if not name or relative_name.is_absolute() or ".." in relative_name.parts or "\\" in name:
-        result = f"'{name}' must be a path inside vouchers/ such as 2026/03/2026-0031-invoice.pdf"
+        result = f"'{shown}' must be a path inside vouchers/ such as 2026/03/2026-0031-invoice.pdf"
     elif relative_name.suffix.lower() not in suffixes:
-        result = f"'{name}' must be a {' or '.join(s[1:].upper() for s in suffixes)} file"
+        result = f"'{shown}' must be a {' or '.join(s[1:].upper() for s in suffixes)} file"
     else:
         path = vouchers / relative_name
-        if path.is_symlink() or not path.is_file():
-            result = f"vouchers/{name} does not exist; add the file or correct the name"
-        else:
-            result = path
+        try:
+            found = not path.is_symlink() and path.is_file()
+        except (OSError, ValueError):  # a name too long for the file system, or with a NUL in it, is no file
+            found = False
+        result = path if found else f"vouchers/{shown} does not exist; add the file or correct the name"
     if cache is not None:
         cache[name] = result
     return result
@@ -246,14 +251,49 @@ def _png_has_location(raw: bytes) -> bool:
         body = raw[start + 8:end - 4]
         if kind == b"eXIf" and _tiff_has_gps(body):
             return True
-        if kind in (b"tEXt", b"iTXt", b"zTXt") and (b"GPSLatitude" in body or b"GPSLongitude" in body):
-            return True
+        if kind in (b"tEXt", b"iTXt", b"zTXt"):
+            keyword, text = _png_text(kind, body)
+            if b"GPSLatitude" in text or b"GPSLongitude" in text:
+                return True
+            # ImageMagick keeps EXIF in PNG as "Raw profile type exif": hex digits after a name and a length.
+            if keyword.lower().startswith(b"raw profile type") and _raw_profile_has_location(text):
+                return True
     return False
 
 
+def _png_text(kind: bytes, body: bytes) -> tuple[bytes, bytes]:
+    """(keyword, text) of a PNG text chunk, inflated if it is compressed (zTXt, or iTXt with its flag set)."""
+    keyword, _, rest = body.partition(b"\x00")
+    if kind == b"zTXt":
+        return keyword, _inflate(rest[1:])
+    if kind == b"iTXt":
+        compressed, rest = rest[:1] == b"\x01", rest[2:]
+        rest = rest.partition(b"\x00")[2].partition(b"\x00")[2]  # past the language tag and translated keyword
+        return keyword, _inflate(rest) if compressed else rest
+    return keyword, rest
+
+
+def _inflate(data: bytes) -> bytes:
+    try:
+        return zlib.decompressobj().decompress(data, MAX_SHEET_BYTES)  # bounded: no decompression bomb
+    except zlib.error:
+        return b""
+
+
+def _raw_profile_has_location(text: bytes) -> bool:
+    words = text.split()
+    try:
+        profile = bytes.fromhex("".join(word.decode("ascii") for word in words[2:]))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return (b"GPSLatitude" in profile or b"GPSLongitude" in profile
+            or _tiff_has_gps(profile.removeprefix(b"Exif\x00\x00")))
+
+
 def _pdf_author(raw: bytes) -> str | None:
-    # Most PDFs keep their document information uncompressed: then the bytes tell.
-    if b"/ObjStm" not in raw and b"/Metadata" not in raw:
+    # Most PDFs keep their document information uncompressed, under plainly written names: then the bytes
+    # tell. A name may also be written with #xx escapes (/Auth#6Fr is /Author): then only a reader can.
+    if b"/ObjStm" not in raw and b"/Metadata" not in raw and not ESCAPED_NAME.search(raw):
         return "is a PDF that names its author (/Author)" if b"/Author" in raw and _pdf_reader_author(raw) else None
     return "is a PDF that names its author (/Author or XMP dc:creator)" if _pdf_reader_author(raw) else None
 

@@ -4,7 +4,8 @@ The fund's income is the trustee's remuneration base and the owners' public
 income, so each income account declares its kind when opened — ``income:
 fees`` (property fees), ``itemised`` (parking, advertising …: lump sums need a
 detail sheet), ``interest`` or ``other`` — and a new account cannot dodge
-itemisation by saying nothing. An ``other`` receipt from the evidence
+itemisation by saying nothing, nor by declaring another kind under an
+itemised account (which covers its sub-accounts). An ``other`` receipt from the evidence
 threshold on names its evidence. Income booked back (a refund to a payer)
 names the voucher it reverses with ``reverses:``, on the same account::
 
@@ -42,17 +43,23 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
     profile = compound.profile
     errors: list[err.RuleError] = []
     income_root = options_map["name_income"] + ":"
+    chart = chart_of(entries)
     for entry in entries:
         if isinstance(entry, data.Open) and entry.account.startswith(income_root):
             kind = declared_income_kind(entry.meta or {})
+            itemised = chart.itemised_parent(entry.account)
             if kind not in INCOME_KINDS:
                 said = f"says income: {kind!r}" if kind else "does not say what it is"
                 errors.append(err.make(err.IncomeError, entry.meta,
                                        f"{entry.account} {said}; add income: with one of {', '.join(INCOME_KINDS)} "
                                        "(itemised for parking, advertising and other lump sums)", entry))
+            elif itemised is not None and kind != "itemised":
+                errors.append(err.make(err.IncomeError, entry.meta,
+                                       f"{entry.account} says income: {kind!r} under {itemised}, which is itemised; "
+                                       "an itemised account covers its sub-accounts: say income: itemised (its "
+                                       "lump sums need a detail sheet)", entry))
     if profile is None:
         return entries, errors
-    chart = chart_of(entries)
     reversals = Reversals()
     for entry in entries:
         if not isinstance(entry, data.Transaction):

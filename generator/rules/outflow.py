@@ -7,9 +7,10 @@ of a liability opened with ``liability: TRUE`` (a deposit returned, an
 advance receipt refunded), never more than the liability holds, with evidence
 from the evidence threshold on. Money moved to another asset (``Assets:Prepaid``)
 or to equity leaves the fund without ever counting as spending, and is
-refused. A negative expense (a refund that lowers what a budget line has
-spent) names the voucher it reverses with ``reverses:``, on the same account,
-for no more than that voucher spent there::
+refused; so is a refund of spending booked anywhere but back into the fund.
+A negative expense (a refund that lowers what a budget line has spent) names
+the voucher it reverses with ``reverses:``, on the same account, for no more
+than that voucher spent there::
 
     2026-03-10 * "示例电梯公司" "电梯维保预付款"
       voucher: "2026-0060"
@@ -89,12 +90,14 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
         if not isinstance(entry, data.Transaction):
             continue
         amounts = [(posting, worth(posting, currency)) for posting in entry.postings]
-        leaving = Decimal(0)
+        leaving = refunded = Decimal(0)
         for posting, amount in amounts:
             if posting.account not in is_fund:
                 is_fund[posting.account] = covered_by(profile.fund_accounts, posting.account)
             if amount is not None and is_fund[posting.account]:
                 leaving -= amount
+            elif amount is not None and amount < 0 and posting.account.startswith(roots["expenses"]):
+                refunded -= amount
         for posting, amount in amounts:
             if amount is None or is_fund[posting.account]:
                 continue
@@ -112,6 +115,10 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
                 problem = (f"{format_amount(amount, currency)} leaves the fund to {account}, which is not the fund: "
                            "money paid out is spending on a budget line (or settles a liability opened with "
                            "liability: TRUE)")
+            elif refunded > 0 and amount > 0 and account.startswith((roots["assets"], roots["equity"])):
+                # Spending taken back to anywhere but the fund would leave the fund uncounted, in two steps.
+                problem = (f"{format_amount(amount, currency)} of a refund goes to {account}, which is not the fund: "
+                           "money refunded on an expense comes back to the fund it was paid from")
             if problem is not None:
                 errors.append(err.make(err.OutflowError, posting.meta or entry.meta, problem, entry))
     return entries, errors

@@ -4,7 +4,8 @@ The voucher is the entry's permanent id: its anchor on the site and its name
 in diffs, queries and history. It is ``YYYY-NNNN`` — the year of the entry's
 date and a sequence of four or more ASCII digits (full-width or other
 scripts' digits would make a second spelling of a used number) — and never
-reused::
+reused, however many leading zeros it is written with (``2026-00031`` is
+``2026-0031``)::
 
     2026-03-05 * "清水保洁服务有限公司" "2026年3月保洁服务费"
       voucher: "2026-0031"
@@ -36,7 +37,7 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
          config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
     compound = compound_for(options_map, config)
     errors: list[err.RuleError] = []
-    seen: dict[str, dict[str, Any]] = {}
+    seen: dict[tuple[str, int], dict[str, Any]] = {}  # (year, sequence number) → the entry that used it
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
@@ -53,13 +54,14 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
             errors.append(err.make(err.VoucherError, entry.meta,
                                    f"voucher {voucher} is numbered for {voucher[:4]} but the entry is dated "
                                    f"{entry.date}; use a {entry.date.year} number", entry))
-        elif voucher in seen:
-            first = seen[voucher]
+        elif (voucher[:4], int(voucher[5:])) in seen:
+            first = seen[voucher[:4], int(voucher[5:])]
+            spelt = f" (as {first['voucher']})" if first["voucher"] != voucher else ""
             errors.append(err.make(err.VoucherError, entry.meta,
                                    f"voucher {voucher} is already used at "
-                                   f"{compound.relative(first['filename'])}:{first['lineno']}; "
+                                   f"{compound.relative(first['filename'])}:{first['lineno']}{spelt}; "
                                    "a voucher number is never reused — use the next free number", entry))
         else:
-            seen[voucher] = entry.meta
+            seen[voucher[:4], int(voucher[5:])] = entry.meta
     return entries, errors
 

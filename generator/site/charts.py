@@ -6,6 +6,7 @@ templates; the SVG scales to the screen through its viewBox.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,7 +44,7 @@ class Chart:
 
 
 def monthly(title: str, months: list[str], income: list[Decimal], spending: list[Decimal],
-            income_title: str, spending_title: str, fmt: object) -> Chart:
+            income_title: str, spending_title: str, fmt: Callable[[Decimal], str]) -> Chart:
     """Income and spending side by side, one pair of bars a month."""
     top = max([*income, *spending, Decimal(1)])
     slot = WIDTH / max(len(months), 1)
@@ -55,19 +56,19 @@ def monthly(title: str, months: list[str], income: list[Decimal], spending: list
                                           (bar, spending[index], "spending", spending_title)):
             height = float(max(value, Decimal(0)) / top) * PLOT_HEIGHT
             bars.append(Bar(round(left + offset, 1), round(PLOT_HEIGHT - height, 1), round(bar, 1), round(height, 1),
-                            kind, f"{label} {name} {fmt(value)}"))  # type: ignore[operator]
+                            kind, f"{label} {name} {fmt(value)}"))
         labels.append(Label(round(index * slot + slot / 2, 1), PLOT_HEIGHT + 32, label))
     return Chart(WIDTH, PLOT_HEIGHT + LABEL_HEIGHT, bars, labels, title,
                  (("income", income_title), ("spending", spending_title)))
 
 
-def categories(title: str, rows: list[tuple[str, Decimal]], fmt: object) -> Chart:
+def categories(title: str, rows: list[tuple[str, Decimal]], fmt: Callable[[Decimal], str]) -> Chart:
     """One horizontal bar per category, its name and amount written above it."""
     top = max([value for _, value in rows] + [Decimal(1)])
     bars, labels = [], []
     for index, (name, value) in enumerate(rows):
         y = index * ROW_HEIGHT
-        labels.append(Label(0, y + 26, f"{name}  {fmt(value)}"))  # type: ignore[operator]
+        labels.append(Label(0, y + 26, f"{name}  {fmt(value)}"))
         bars.append(Bar(0, y + 36, round(float(max(value, Decimal(0)) / top) * WIDTH, 1), 24, "spending",
-                        f"{name} {fmt(value)}"))  # type: ignore[operator]
+                        f"{name} {fmt(value)}"))
     return Chart(WIDTH, max(len(rows) * ROW_HEIGHT, ROW_HEIGHT), bars, labels, title)

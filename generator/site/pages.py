@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace as Row
 from typing import IO, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
@@ -31,6 +32,9 @@ from generator.site.urls import rel
 from generator.site.words import Words, money, percent, rate
 from generator.view import CompoundView, History, Month, Provenance, Year
 
+# A MkDocs navigation entry: a page ({title: "path/index.md"}) or a section ({title: [entries]}).
+NavItem = dict[str, "str | list[NavItem]"]
+
 
 @dataclass
 class Page:
@@ -42,7 +46,7 @@ class Page:
 class Site:
     pages: dict[str, Page] = field(default_factory=dict)  # "qingshui-garden/2026/03/index.md" → page
     files: dict[str, bytes | Path] = field(default_factory=dict)  # "qingshui-garden/data/transactions.csv" → …
-    nav: list[Any] = field(default_factory=list)  # MkDocs' navigation: compounds and their main sections
+    nav: list[NavItem] = field(default_factory=list)  # MkDocs' navigation: compounds and their main sections
     footer: str = ""  # the provenance line under every page, as HTML
 
 
@@ -95,21 +99,23 @@ class SiteBuilder:
                          "balance": self.balance(view), "year": view.current_year,
                          "income": year.income if year else Decimal(0),
                          "spending": year.spending if year else Decimal(0),
-                         "budget_used": share(budget.total_spent, budget.total_cap) if budget else None})
+                         "budget_used": share(budget.total_spent, budget.total_cap) if budget else None,
+                         "rates": self.headline_rates(view)})
         self.render(urls.page(urls.HOME), self.w("site_title"), "index.html", compounds=rows)
         self.site.nav = self.navigation(views)
         return self.site
 
-    def navigation(self, views: list[CompoundView]) -> list[Any]:
+    def navigation(self, views: list[CompoundView]) -> list[NavItem]:
         """Compounds and their main sections only: years and months are reached from the pages."""
-        nav: list[Any] = [{self.w("site_title"): urls.page(urls.HOME)}]
+        nav: list[NavItem] = [{self.w("site_title"): urls.page(urls.HOME)}]
         for view in views:
             cid = view.id
-            sections: list[Any] = [{self.w("dashboard"): urls.page(urls.compound(cid))}]
+            sections: list[NavItem] = [{self.w("dashboard"): urls.page(urls.compound(cid))}]
             if view.budgets:
                 sections.append({self.w("budget"): urls.page(urls.budget(cid, max(view.budgets)))})
             sections += [{self.w("notices"): urls.page(urls.notices(cid))},
                          {self.w("search"): urls.page(urls.search(cid))},
+                         {self.w("queries"): urls.page(urls.queries(cid))},
                          {self.w("history"): urls.page(urls.history(cid))},
                          {self.w("downloads"): urls.page(urls.data(cid))}]
             nav.append({str(escape(self.compound_name(view))): sections})  # the theme prints section names unescaped
@@ -153,6 +159,7 @@ class SiteBuilder:
         self.data_page(view, name)
         self.search_page(view, name)
         self.history_page(view, name)
+        self.queries_page(view, name)
         self.dashboard(view, name)
         for path in sorted(view.compound.vouchers.rglob("*")) if view.compound.vouchers.is_dir() else []:
             if path.is_file() and not path.is_symlink():
@@ -194,7 +201,9 @@ class SiteBuilder:
             notices=[{"link": rel(here, urls.notice(view.id, n.slug)), "title": self.notice_title(n),
                       "date": self.w.date(n.date)} for n in notices],
             search_link=rel(here, urls.search(view.id)), notices_link=rel(here, urls.notices(view.id)),
-            data_link=rel(here, urls.data(view.id)))
+            data_link=rel(here, urls.data(view.id)), queries_link=rel(here, urls.queries(view.id)),
+            rates=self.headline_rates(view), report=self.ask_panel(view, name, "work-order"),
+            ask_script=rel(here, urls.asset("trustfund-ask.js")))
 
     def month_rows(self, view: CompoundView, year: Year, here: str) -> list[dict[str, Any]]:
         return [{"link": rel(here, urls.month(view.id, year.year, number)), "label": self.w.month(year.year, number),
@@ -255,7 +264,7 @@ class SiteBuilder:
                 voucher=item.voucher, date=dates[item.date], payee=item.payee,
                 narration=item.narration, unit=item.unit, detail=detail,
                 evidence=[Row(name=e, link=vouchers + e) for e in item.evidence], legs=legs,
-                query=self.query_link(view, item.voucher) if self.repo_url else None,
+                queries=self.item_queries(view, item.voucher),
                 entered=self.entered(view, item.voucher) if self.histories.get(view.id) else None))
         def neighbour(other: Month | None) -> dict[str, str] | None:
             if other is None:
@@ -272,7 +281,8 @@ class SiteBuilder:
                 if closure else self.w("month_open")
         self.render(urls.page(here), f"{name} · {label}", "month.html", name=name, label=label, month=month,
                     items=items, prev=neighbour(previous), next=neighbour(following), closed=closed,
-                    year_link=rel(here, urls.year(view.id, month.year)))
+                    year_link=rel(here, urls.year(view.id, month.year)), ask=self.ask_panel(view, name, "query"),
+                    ask_script=rel(here, urls.asset("trustfund-ask.js")))
 
     def _date(self, iso: str) -> str:
         try:
@@ -305,12 +315,75 @@ class SiteBuilder:
                                files=change.files[:10]))
         self.render(urls.page(here), f"{name} · {self.w('history')}", "history.html", name=name, changes=changes)
 
-    def query_link(self, view: CompoundView, voucher: str) -> str | None:
-        if not self.repo_url or not voucher:
+    def ask_panel(self, view: CompoundView, name: str, kind: str) -> Row:
+        """The ways to raise a query (``query``) or report a repair (``work-order``), for one page's panel."""
+        profile = view.compound.profile
+        w = self.w
+        subject = w("mail_query_subject" if kind == "query" else "mail_report_subject", name=name)
+        body = w("mail_query_body" if kind == "query" else "mail_report_body", name=name)
+        contacts = []
+        for contact in profile.contacts if profile else ():
+            english = self.language == "en"
+            contacts.append(Row(
+                name=(contact.name_en if english and contact.name_en else contact.name),
+                phone=contact.phone, tel="tel:" + re.sub(r"[^0-9+]", "", contact.phone) if contact.phone else None,
+                hours=(contact.hours_en if english and contact.hours_en else contact.hours),
+                mailbox=(contact.mailbox_en if english and contact.mailbox_en else contact.mailbox),
+                email=contact.email, subject=subject, body=body,
+                mailto=f"mailto:{contact.email}?" + urlencode(
+                    {"subject": subject, "body": body.replace("{voucher}", "")}, quote_via=quote)
+                if contact.email else None))
+        github = None
+        if self.repo_url:
+            template = "query.yml" if kind == "query" else "work-order.yml"
+            github = f"{self.repo_url}/issues/new?" + urlencode({"template": template, "compound": view.id})
+        title = w("kind_query" if kind == "query" else "kind_work-order") + f" {view.id}"
+        return Row(kind=kind, title=w("ask_title" if kind == "query" else "report_title"), contacts=contacts,
+                   github=github, github_title=title)
+
+    def item_queries(self, view: CompoundView, voucher: str) -> list[Row]:
+        if view.queries is None or not voucher:
+            return []
+        return [Row(number=q.number, kind=self.w(f"kind_{q.kind}"), status=q.status,
+                    status_label=self.w(f"status_{q.status}"), url=q.url) for q in view.queries.of_voucher(voucher)]
+
+    def queries_page(self, view: CompoundView, name: str) -> None:
+        here = urls.queries(view.id)
+        queries = view.queries
+        rows = []
+        for q in queries.items if queries else []:
+            link = None
+            if q.voucher and q.known_voucher:
+                item = next((i for i in view.items if i.voucher == q.voucher), None)
+                link = rel(here, urls.item(view.id, item.date.year, item.date.month, q.voucher)) if item else None
+            rows.append(Row(number=q.number, kind=self.w(f"kind_{q.kind}"), voucher=q.voucher, link=link,
+                            unknown=self.w("unknown_voucher", voucher=q.voucher) if not q.known_voucher else None,
+                            place=q.place, title=q.title, withheld=q.title_withheld, opened=self.w.date(q.opened),
+                            status=q.status, status_label=self.w(f"status_{q.status}"), days=q.days_to_reply,
+                            replied_by=self.w(f"role_{q.replied_by}") if q.replied_by else None,
+                            asked_by=self.w(f"asked_by_{q.asked_by}"), url=q.url))
+        tables = []
+        if queries is not None and queries.as_of is not None:
+            for kind in ("query", "work-order"):
+                tables.append(Row(kind=self.w(f"kind_{kind}"), months=[
+                    Row(label=self.w.month(int(r.label[:4]), int(r.label[5:7])), rates=r)
+                    for r in queries.monthly.get(kind, [])], last=queries.last_month[kind],
+                    year=queries.year_to_date[kind]))
+        self.render(urls.page(here), f"{name} · {self.w('queries')}", "queries.html", name=name, rows=rows,
+                    tables=tables, as_of=self.w.date(queries.as_of) if queries and queries.as_of else None,
+                    response_days=queries.response_days if queries else 3,
+                    report=self.ask_panel(view, name, "work-order"),
+                    ask_script=rel(here, urls.asset("trustfund-ask.js")))
+
+    def headline_rates(self, view: CompoundView) -> Row | None:
+        """The last complete month's and the year's query rates, as the dashboard and front page show them."""
+        queries = view.queries
+        if queries is None or queries.as_of is None:
             return None
-        title = f"质询 {view.id} {voucher}" if self.language == "zh" else f"Query {view.id} {voucher}"
-        return f"{self.repo_url}/issues/new?" + urlencode(
-            {"template": "query.yml", "title": title, "compound": view.id, "voucher": voucher})
+        last, year = queries.last_month["query"], queries.year_to_date["query"]
+        return Row(last=last, year=year, last_label=self.w("last_month", month=self.w.month(
+            int(last.label[:4]), int(last.label[5:7]))), year_label=self.w("year_to_date", year=year.label),
+            as_of=self.w("queries_as_of", date=self.w.date(queries.as_of)))
 
     def budget_page(self, view: CompoundView, name: str, year: int) -> None:
         here = urls.budget(view.id, year)

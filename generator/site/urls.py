@@ -46,6 +46,10 @@ def history(cid: str) -> str:
     return f"{cid}/history/"
 
 
+def queries(cid: str) -> str:
+    return f"{cid}/queries/"
+
+
 def data(cid: str) -> str:
     return f"{cid}/data/"
 

@@ -19,6 +19,8 @@ from generator.view.books import (
     build_view,
 )
 from generator.view.history import Change, ClosedMonth, History, ItemChange, Provenance
+from generator.view.queries import QueriesView, QueryView, Rates
 
 __all__ = ["BudgetLine", "BudgetView", "Change", "ClosedMonth", "CompoundView", "History", "Item", "ItemChange",
-           "Leg", "Month", "Posting", "Provenance", "TrusteeStatement", "Year", "build_view"]
+           "Leg", "Month", "Posting", "Provenance", "QueriesView", "QueryView", "Rates", "TrusteeStatement", "Year",
+           "build_view"]

@@ -20,8 +20,10 @@ from generator.books import Books
 from generator.books.budget import Budget, LineUse
 from generator.books.chart import chart_of, covers
 from generator.books.compound import Compound
+from generator.books.queries import Snapshot
 from generator.books.trustee import Allowance, allowance, fee_year
 from generator.books.vouchers import evidence_names, read_sheet
+from generator.view.queries import QueriesView, build_queries
 
 ZERO = Decimal(0)
 
@@ -154,6 +156,7 @@ class CompoundView:
     ledger_files: list[Path]
     income_root: str = "Income:"
     expenses_root: str = "Expenses:"
+    queries: QueriesView | None = None  # when the build has a snapshot of the owners' queries
 
     @property
     def id(self) -> str:
@@ -169,8 +172,8 @@ class CompoundView:
         return names.get(key) or names.get("name") or account
 
 
-def build_view(books: Books) -> CompoundView:
-    """The whole compound as the site shows it, from one load's entries."""
+def build_view(books: Books, snapshot: Snapshot | None = None) -> CompoundView:
+    """The whole compound as the site shows it, from one load's entries (and the queries snapshot, if any)."""
     compound, entries, options = books.compound, books.entries, books.options
     profile = compound.profile
     currency = profile.currency if profile else "CNY"
@@ -232,8 +235,10 @@ def build_view(books: Books) -> CompoundView:
                                   expenses_root, fee_account)
                for year, budget in sorted(compound.budgets.items())}
     ledger_files = sorted(books.files)
+    queries = build_queries(snapshot, compound.id, profile, (item.voucher for item in items)) \
+        if snapshot is not None else None
     return CompoundView(compound, accounts, dict(sorted(years.items())), items, dict(fund_balance), last_date,
-                        budgets, dict(fee_by_year), ledger_files, income_root, expenses_root)
+                        budgets, dict(fee_by_year), ledger_files, income_root, expenses_root, queries)
 
 
 def _budget_view(compound: Compound, budget: Budget, year: Year | None, fee_booked: Decimal, expenses_root: str,
