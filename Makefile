@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check lint clean
+.PHONY: site test fuzz check lint clean
 
 DEMO := build/demo
 
@@ -22,6 +22,10 @@ test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/actionlint .github/workflows/*.yml
 	$(BIN)/pytest -q
+
+# The fuzz test over 2,000 mutated copies of the example books (make test runs 300 of them).
+fuzz: $(STAMP)
+	TRUSTFUND_FUZZ_CASES=2000 $(BIN)/pytest -q -s tests/test_fuzz.py
 
 check: $(STAMP)
 	$(BIN)/trustfund check

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -58,6 +59,7 @@ def _printable(path: str) -> str:
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in encoded)
 
 
+@functools.lru_cache(maxsize=4096)
 def _relative(filename: str, root: Path) -> str:
     try:
         # Resolve the folder only: a finding about a symlink must name the link, not its target.

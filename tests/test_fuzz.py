@@ -1202,6 +1202,8 @@ def run_case(index: int, case: Case) -> Outcome:
     """``trustfund check`` on the mutated books, in this interpreter, and what must hold of it."""
     root, rng = case.root, case.rng
     outcome = Outcome(index, case.compound, case.log)
+    if VERBOSE:
+        print(f"fuzz case {index} ({case.compound}): {' / '.join(case.log)}", file=sys.__stderr__, flush=True)
     json_format = index % JSON_EVERY == 0
     argv = ["--root", str(root), "check"] + (["--format", "json"] if json_format else [])
     out, err = _streams()
@@ -1352,8 +1354,6 @@ def _work(indexes: list[int], pristine: Path, work: Path, kept: Path, send: Call
             send({"index": index, "compound": "?", "mutations": [], "problems": ["the mutator failed: " + _crash(exc)]})
             continue
         send({"start": index, "compound": case.compound, "mutations": case.log})
-        if VERBOSE:
-            print(f"fuzz case {index} ({case.compound}): {' / '.join(case.log)}", file=sys.__stderr__, flush=True)
         outcome = run_case(index, case)
         if outcome.problems:
             _keep(case.root, kept)

@@ -32,9 +32,25 @@ def select(root: Path, compound: str | None) -> list[str]:
     return ids
 
 
+MAX_PER_FILE_AND_RULE = 200
+
+
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
-    # Beancount reports some errors twice when several validations see them; once is enough.
-    return sorted(set(findings), key=lambda f: (f.path, f.line, f.rule, f.message))
+    """Each finding once (Beancount reports some twice when several validations see them), in file order;
+    past 200 of one rule in one file, one line says how many more there are."""
+    ordered = sorted(set(findings), key=lambda f: (f.path, f.line, f.rule, f.message))
+    shown: list[Finding] = []
+    counts: dict[tuple[str, str], int] = {}
+    for finding in ordered:
+        key = (finding.path, finding.rule)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] <= MAX_PER_FILE_AND_RULE:
+            shown.append(finding)
+    for (path, rule), count in sorted(counts.items()):
+        if count > MAX_PER_FILE_AND_RULE:
+            shown.append(Finding(path, 0, rule, f"… and {count - MAX_PER_FILE_AND_RULE} more {rule} findings in this "
+                                 "file, not shown; fix the ones above first"))
+    return shown
 
 
 def findings_of(root: Path, books: Iterable[Books]) -> list[Finding]:

@@ -51,29 +51,33 @@ class Books:
 
 def load_books(root: Path, compound_id: str) -> Books:
     """Read one compound; a compound the lint refuses is not loaded."""
+    collecting = gc.isenabled()
+    gc.disable()  # from the parse on: it allocates millions of objects and frees almost none
+    try:
+        return _load(root, compound_id)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(root: Path, compound_id: str) -> Books:
     source = lint_compound(root, compound_id)
     compound, compound_errors = read_compound(root, compound_id)
     books = Books(compound, errors=list(source.errors), files=[parsed.path for parsed in source.files])
     if source.refused or not source.files:
         return books  # what the lint refused is all there is to say until it is fixed
     books.errors.extend(compound_errors)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        entries = [entry for parsed in source.files for entry in parsed.entries]
-        for parsed in source.files:  # the parse lives on only in ``entries``: one copy while booking
-            parsed.entries, parsed.text = [], ""
-        entries.sort(key=data.entry_sortkey)
-        options = dict(source.files[0].options)
-        options["include"] = sorted(str(path) for path in books.files)
-        options = loader.aggregate_options_map(options, [parsed.options for parsed in source.files[1:]])
-        with preloaded(compound):
-            entries, booking_errors = booking.book(entries, options)
-            entries, errors = loader.run_transformations(entries, booking_errors, options, None)
-            errors.extend(validation.validate(entries, options, None, validation.HARDCORE_VALIDATIONS))
-    finally:
-        if collecting:
-            gc.enable()
+    entries = [entry for parsed in source.files for entry in parsed.entries]
+    for parsed in source.files:  # the parse lives on only in ``entries``: one copy while booking
+        parsed.entries, parsed.text = [], ""
+    entries.sort(key=data.entry_sortkey)
+    options = dict(source.files[0].options)
+    options["include"] = sorted(str(path) for path in books.files)
+    options = loader.aggregate_options_map(options, [parsed.options for parsed in source.files[1:]])
+    with preloaded(compound):
+        entries, booking_errors = booking.book(entries, options)
+        entries, errors = loader.run_transformations(entries, booking_errors, options, None)
+        errors.extend(validation.validate(entries, options, None, validation.HARDCORE_VALIDATIONS))
     books.entries, books.options, books.loaded = entries, options, True
     books.errors.extend(errors)
     return books

@@ -16,6 +16,7 @@ amounts are not mistaken for them.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff\u180e\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 SEP = "[ \t\u00a0\u3000\\-./_\u00b7\u2010-\u2014\u2212]"
 # Ten or more digits with at most one separator between any two: the only places a personal number hides.
-CANDIDATE = re.compile(f"[0-9](?:{SEP}?[0-9]){{9,}}[Xx]?", re.ASCII)
+CANDIDATE = re.compile(f"(?<![0-9])[0-9](?:{SEP}?[0-9]){{9,}}[Xx]?", re.ASCII)
 SPACE = re.compile("[ \\t\\u00a0\\u3000]")
 GROUP_SEP = re.compile("[\\-./_\\u00b7\\u2010-\\u2014\\u2212]")
 MOBILE = re.compile(r"(?:86)?1[3-9][0-9]{9}", re.ASCII)
@@ -71,13 +72,20 @@ def _found(normal: str) -> Iterator[tuple[int, str]]:
     of dates in ten would pass.
     """
     for match in CANDIDATE.finditer(normal):
-        parts = SPACE.split(match.group())
-        found = _in_spans([GROUP_SEP.sub("", part) for part in parts])
-        if found is None and len(groups := GROUP_SEP.split(match.group())) > 1 and any(
-                group.startswith(("1", "86")) or len(group) >= 15 for group in groups):
-            found = _glued(groups)
+        found = _candidate_kind(match.group())
         if found is not None:
             yield match.start(), found
+
+
+@functools.lru_cache(maxsize=65536)
+def _candidate_kind(candidate: str) -> str | None:
+    """The kind of personal number a run of digit groups holds; books repeat the same runs (unit codes
+    beside years, file names) thousands of times, so each is judged once."""
+    found = _in_spans([GROUP_SEP.sub("", part) for part in SPACE.split(candidate)])
+    if found is None and len(groups := GROUP_SEP.split(candidate)) > 1 and any(
+            group.startswith(("1", "86")) or len(group) >= 15 for group in groups):
+        found = _glued(groups)
+    return found
 
 
 def _in_spans(pieces: list[str]) -> str | None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from beancount.core import data
+from beancount.core.interpolate import AUTOMATIC_META
 from beancount.parser import parser
 
 from generator import errors as err
@@ -51,8 +52,10 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
 
 
 def _booked_amounts(entries: list[data.Directive]) -> list[err.RuleError]:
+    """Amounts Beancount filled in while booking (the lint saw every amount that was written)."""
     checked = [entry for entry in entries if isinstance(entry, data.Transaction)
-               and any(not refusals.within_bounds_or_missing(p.units) for p in entry.postings)]
+               and any(p.meta and AUTOMATIC_META in p.meta and not refusals.within_bounds_or_missing(p.units)
+                       for p in entry.postings)]
     errors, _ = refusals.entry_refusals(checked, {str(e.meta.get("filename")) for e in checked},
                                         Path("/nonexistent"), texts={})
     return list(errors)

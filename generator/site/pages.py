@@ -36,6 +36,9 @@ from generator.view import CompoundView, History, Month, Provenance, Year
 NavItem = dict[str, "str | list[NavItem]"]
 
 
+NO_ROWS: list[Row] = []  # shared, never changed: most items have no queries
+
+
 @dataclass
 class Page:
     title: str
@@ -282,6 +285,7 @@ class SiteBuilder:
         self.render(urls.page(here), f"{name} · {label}", "month.html", name=name, label=label, month=month,
                     items=items, prev=neighbour(previous), next=neighbour(following), closed=closed,
                     year_link=rel(here, urls.year(view.id, month.year)), ask=self.ask_panel(view, name, "query"),
+                    query_label=self.w("query"),
                     ask_script=rel(here, urls.asset("trustfund-ask.js")))
 
     def _date(self, iso: str) -> str:
@@ -343,7 +347,7 @@ class SiteBuilder:
 
     def item_queries(self, view: CompoundView, voucher: str) -> list[Row]:
         if view.queries is None or not voucher:
-            return []
+            return NO_ROWS
         return [Row(number=q.number, kind=self.w(f"kind_{q.kind}"), status=q.status,
                     status_label=self.w(f"status_{q.status}"), url=q.url) for q in view.queries.of_voucher(voucher)]
 
@@ -460,8 +464,10 @@ class SiteBuilder:
     def search_index(self, view: CompoundView, year: Year) -> None:
         """A compact per-year index, fetched only when someone searches."""
         here = urls.search(view.id)
+        # One relative link a month, not one an item: relpath is slow at 100k items.
+        links = {number: rel(here, urls.month(view.id, year.year, number)) for number in year.months}
         rows = [[item.voucher, item.date.isoformat(), item.payee, item.narration, money(item.income - item.spending),
-                 rel(here, urls.item(view.id, year.year, item.date.month, item.voucher))]
+                 f"{links[item.date.month]}#{item.voucher}"]
                 for month in year.months.values() for item in month.items]
         self.put(urls.search_index(view.id, year.year),
                  lambda out: out.write(json.dumps(rows, ensure_ascii=False, separators=(",", ":"))))
