@@ -15,6 +15,7 @@ the privacy scan.
 from __future__ import annotations
 
 import datetime
+import http.client
 import json
 import os
 import re
@@ -62,17 +63,18 @@ class Client:
                     link = response.headers.get("Link") or ""
             except urllib.error.HTTPError as problem:
                 wait = _rate_limit_wait(problem)
-                if wait is not None and attempt < MAX_WAITS:
+                if wait is None:
+                    raise FetchError(_http_problem(problem, url)) from None
+                if attempt < MAX_WAITS:
                     self.sleep(wait)
-                    continue
-                raise FetchError(_http_problem(problem, url)) from None
-            except (urllib.error.URLError, TimeoutError, OSError) as problem:
+                continue
+            except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as problem:
                 reason = getattr(problem, "reason", problem)
                 raise FetchError(f"cannot reach {self.api} ({reason}); check the network, or build with the last "
                                  "snapshot") from None
             try:
                 decoded = json.loads(body.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
+            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
                 raise FetchError(f"{url} did not answer with JSON; is GITHUB_API_URL right?") from None
             match = NEXT.search(link)
             return decoded, match.group(1) if match else None

@@ -113,12 +113,7 @@ class LineUse:
 def parse_budget(doc: ys.Document) -> Budget:
     """Raises YamlProblem at the first thing that is wrong."""
     data = doc.data
-    unknown = sorted(set(data) - KEYS)
-    if unknown:
-        raise ys.YamlProblem(doc.line(unknown[0]), f"unknown key '{unknown[0]}' (allowed: {', '.join(sorted(KEYS))})")
-    for required in ("year", "approved_by", "lines"):
-        if required not in data:
-            raise ys.YamlProblem(doc.first_line, f"'{required}' is missing")
+    ys.keys(doc, data, KEYS, ("year", "approved_by", "lines"))
     year = ys.integer(doc, data["year"], "year", low=1900, high=2999)
     if doc.path.stem != str(year):
         raise ys.YamlProblem(doc.line("year"), f"year {year} does not match the file name {doc.path.name}")

@@ -76,12 +76,7 @@ def parse_notice(path: Path, text: str, households: int | None, floor_area: Deci
     front_text, body, body_line = parts
     doc = ys.parse(front_text, path, line_offset=1)
     data = doc.data
-    unknown = sorted(set(data) - KEYS)
-    if unknown:
-        raise ys.YamlProblem(doc.line(unknown[0]), f"unknown key '{unknown[0]}' (allowed: {', '.join(sorted(KEYS))})")
-    for required in ("title", "date", "kind"):
-        if required not in data:
-            raise ys.YamlProblem(doc.first_line, f"'{required}' is missing")
+    ys.keys(doc, data, KEYS, ("title", "date", "kind"))
     date = ys.date(doc, data["date"], "date")
     if date.isoformat() != match.group(1):
         raise ys.YamlProblem(doc.line("date"), f"date {date} does not match the file name's date {match.group(1)}")

@@ -24,7 +24,9 @@ CURRENCY_PATTERN = re.compile(r"^[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]$")
 
 
 GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", re.ASCII)
-OFFICE_PHONE = re.compile(r"0[1-9][0-9]{8,10}|[48]00[0-9]{7}", re.ASCII)
+# An area code (010, 02x with 8 digits; 0xxx with 7 or 8) and its number, or a 400/800 number. No area code
+# begins 01 but 010: "0" before a mobile (013912345678, as dialled from another city) is a mobile still.
+OFFICE_PHONE = re.compile(r"(?:010|02[0-9])[0-9]{8}|0[3-9][0-9]{9,10}|[48]00[0-9]{7}", re.ASCII)
 CONTACT_KEYS = {"name", "name_en", "phone", "hours", "hours_en", "mailbox", "mailbox_en", "email"}
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", re.ASCII)
 
@@ -80,7 +82,7 @@ def parse_profile(doc: ys.Document) -> Profile:
     """Raises YamlProblem at the first thing that is wrong."""
     data = doc.data
     for required in ("name", "name_en", "households", "floor_area", "accounts", "signers"):
-        if required not in data:
+        if required not in data:  # keys beyond the known ones are free in a profile (DESIGN.md)
             raise ys.YamlProblem(doc.first_line, f"'{required}' is missing")
     currency = ys.text(doc, data.get("currency", "CNY"), "currency")
     if not CURRENCY_PATTERN.match(currency):

@@ -21,6 +21,7 @@ VOUCHER = re.compile(r"[0-9]{4}-[0-9]{4,12}", re.ASCII)
 COMPOUND = re.compile(r"[a-z0-9][a-z0-9-]{0,62}", re.ASCII)
 LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", re.ASCII)
 MAX_BYTES = 20_000_000
+YEARS = range(2000, 3000)  # a date outside these is not GitHub's (and far ends overflow Asia/Shanghai's)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def read_snapshot(path: Path | None) -> Snapshot:
     except FileNotFoundError:
         snapshot.problems.append(f"{path} does not exist; no queries are shown")
         return snapshot
-    except (OSError, ValueError, UnicodeDecodeError) as problem:
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as problem:
         snapshot.problems.append(f"{path} cannot be read ({problem}); no queries are shown")
         return snapshot
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
@@ -96,7 +97,7 @@ def _query(raw: Any) -> Query | None:
     reason = raw.get("state_reason") if raw.get("state_reason") in ("completed", "not_planned", "reopened") else None
     url = raw.get("url") if isinstance(raw.get("url"), str) and raw["url"].startswith("https://") else None
     replies = []
-    for comment in raw.get("comments") or []:
+    for comment in raw["comments"] if isinstance(raw.get("comments"), list) else []:
         if isinstance(comment, dict) and isinstance(comment.get("login"), str) and LOGIN.fullmatch(comment["login"]):
             at = _time(comment.get("created_at"))
             if at is not None:
@@ -122,5 +123,7 @@ def _time(value: Any) -> datetime.datetime | None:
     try:
         moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
+        return None
+    if moment.year not in YEARS:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)

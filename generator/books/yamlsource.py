@@ -119,6 +119,17 @@ def _plain(node: yaml.Node, key: Key, lines: dict[Key, int], offset: int) -> Any
 
 # Conversions used by the schemas: each raises YamlProblem naming the key's line.
 
+def keys(doc: Document, data: dict[str, Any], allowed: set[str], required: tuple[str, ...] = ()) -> None:
+    """Refuse a key the schema does not know (a misspelt key must not silently drop what it held) and name
+    the first required key that is missing."""
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise YamlProblem(doc.line(unknown[0]), f"unknown key '{unknown[0]}' (allowed: {', '.join(sorted(allowed))})")
+    for key in required:
+        if key not in data:
+            raise YamlProblem(doc.first_line, f"'{key}' is missing")
+
+
 def text(doc: Document, value: Any, *key: str | int) -> str:
     if not isinstance(value, str) or not value.strip():
         raise YamlProblem(doc.line(*key), f"'{_name(key)}' must be text")

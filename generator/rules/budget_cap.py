@@ -22,19 +22,19 @@ from beancount.core import data
 
 from generator import errors as err
 from generator.books.budget import LineUse, spending
+from generator.books.compound import Compound
+from generator.books.profile import Profile
 from generator.money import format_amount
-from generator.rules.context import compound_for
+from generator.rules.context import profile_rule
 
 __plugins__ = ("rule",)
 
 
-def rule(entries: list[data.Directive], options_map: dict[str, Any],
-         config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
-    compound = compound_for(options_map, config)
+@profile_rule
+def rule(entries: list[data.Directive], options_map: dict[str, Any], compound: Compound,
+         profile: Profile) -> list[err.RuleError]:
     errors: list[err.RuleError] = []
-    if compound.profile is None:
-        return entries, errors
-    currency = compound.profile.currency
+    currency = profile.currency
     use: dict[int, LineUse] = {}
     over: set[tuple[int, str]] = set()
     touched: dict[tuple[int, str], data.Transaction] = {}
@@ -70,4 +70,4 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
         if budget_line is not None:
             touched[(budget.year, budget_line)] = entry
     judge()
-    return entries, errors
+    return errors

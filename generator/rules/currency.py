@@ -20,19 +20,18 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
+from generator.books.compound import Compound
 from generator.books.postings import worth
-from generator.rules.context import compound_for
+from generator.books.profile import Profile
+from generator.rules.context import profile_rule
 
 __plugins__ = ("rule",)
 
 
-def rule(entries: list[data.Directive], options_map: dict[str, Any],
-         config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
-    compound = compound_for(options_map, config)
-    profile = compound.profile
+@profile_rule
+def rule(entries: list[data.Directive], options_map: dict[str, Any], compound: Compound,
+         profile: Profile) -> list[err.RuleError]:
     errors: list[err.RuleError] = []
-    if profile is None:
-        return entries, errors
     allowed = set(profile.currencies)
     counted = (options_map["name_income"] + ":", options_map["name_expenses"] + ":")
     named = f"{profile.currency}" + (f" or {', '.join(profile.other_currencies)}" if profile.other_currencies else "")
@@ -64,4 +63,4 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
                 if currency not in allowed:
                     errors.append(err.make(err.CurrencyError, entry.meta,
                                            f"{entry.account} is opened for {currency}, not for {named}", entry))
-    return entries, errors
+    return errors

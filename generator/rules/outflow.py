@@ -33,10 +33,12 @@ from beancount.core import data
 
 from generator import errors as err
 from generator.books.chart import Chart, chart_of, covered_by
+from generator.books.compound import Compound
 from generator.books.postings import worth
+from generator.books.profile import Profile
 from generator.books.vouchers import evidence_of
 from generator.money import format_amount
-from generator.rules.context import compound_for
+from generator.rules.context import profile_rule
 
 __plugins__ = ("rule",)
 
@@ -73,13 +75,10 @@ class Reversals:
         return None
 
 
-def rule(entries: list[data.Directive], options_map: dict[str, Any],
-         config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
-    compound = compound_for(options_map, config)
-    profile = compound.profile
+@profile_rule
+def rule(entries: list[data.Directive], options_map: dict[str, Any], compound: Compound,
+         profile: Profile) -> list[err.RuleError]:
     errors: list[err.RuleError] = []
-    if profile is None:
-        return entries, errors
     currency = profile.currency
     chart = chart_of(entries)
     roots = {key: options_map[f"name_{key}"] + ":" for key in ("assets", "liabilities", "equity", "expenses")}
@@ -121,7 +120,7 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
                            "money refunded on an expense comes back to the fund it was paid from")
             if problem is not None:
                 errors.append(err.make(err.OutflowError, posting.meta or entry.meta, problem, entry))
-    return entries, errors
+    return errors
 
 
 def _liability_problem(chart: Chart, entry: data.Transaction, account: str, amount: Decimal,

@@ -29,21 +29,20 @@ from generator import errors as err
 from generator.books.chart import covers
 from generator.books.compound import Compound
 from generator.books.postings import worth
+from generator.books.profile import Profile
 from generator.books.trustee import IncomeByDate, allowance, fee_year
 from generator.money import format_amount, format_rate
-from generator.rules.context import compound_for
+from generator.rules.context import profile_rule
 
 __plugins__ = ("rule",)
 
 
-def rule(entries: list[data.Directive], options_map: dict[str, Any],
-         config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
-    compound = compound_for(options_map, config)
+@profile_rule
+def rule(entries: list[data.Directive], options_map: dict[str, Any], compound: Compound,
+         profile: Profile) -> list[err.RuleError]:
     errors: list[err.RuleError] = []
-    if compound.profile is None:
-        return entries, errors
-    currency = compound.profile.currency
-    fee_account = compound.profile.trustee_fee_account
+    currency = profile.currency
+    fee_account = profile.trustee_fee_account
     income_root = options_map["name_income"] + ":"
     transactions = [entry for entry in entries if isinstance(entry, data.Transaction)]
     # The income of a date counts in full on that date, whatever order its entries are in.
@@ -82,7 +81,7 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
                 errors.append(err.make(err.TrusteeFeeError, entry.meta, f"{fee_account}: {problem}", entry))
             elif problem is None:
                 over.discard(year)
-    return entries, errors
+    return errors
 
 
 def _excess(compound: Compound, entry: data.Transaction, year: int, booked: Decimal, income: Decimal,

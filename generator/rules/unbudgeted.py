@@ -25,8 +25,10 @@ from beancount.core import data
 from generator import errors as err
 from generator.books.budget import spending
 from generator.books.chart import covers
+from generator.books.compound import Compound
+from generator.books.profile import Profile
 from generator.money import format_amount
-from generator.rules.context import compound_for
+from generator.rules.context import profile_rule
 
 __plugins__ = ("rule",)
 
@@ -38,14 +40,12 @@ class Uncovered:
     total: Decimal = Decimal(0)
 
 
-def rule(entries: list[data.Directive], options_map: dict[str, Any],
-         config: object = None) -> tuple[list[data.Directive], list[err.RuleError]]:
-    compound = compound_for(options_map, config)
+@profile_rule
+def rule(entries: list[data.Directive], options_map: dict[str, Any], compound: Compound,
+         profile: Profile) -> list[err.RuleError]:
     errors: list[err.RuleError] = []
-    if compound.profile is None:
-        return entries, errors
-    currency = compound.profile.currency
-    trustee_fee = compound.profile.trustee_fee_account
+    currency = profile.currency
+    trustee_fee = profile.trustee_fee_account
     uncovered: dict[tuple[int, str], Uncovered] = {}
     covered: dict[tuple[int, str], bool] = {}
     for entry, account, amount in spending(entries, options_map["name_expenses"] + ":", currency):
@@ -73,4 +73,4 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
             why = (f"no line of {compound.relative(budget.path)} covers {account}; book it to a budgeted account "
                    "or have the owners approve an amendment that adds a line")
         errors.append(err.make(err.UnbudgetedError, found.first.meta, f"{account}: {spent}; {why}", found.first))
-    return entries, errors
+    return errors
