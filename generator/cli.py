@@ -20,6 +20,7 @@ from generator.audit.github import FetchError, fetch, write_snapshot
 from generator.audit.verify import render as render_refusals
 from generator.audit.verify import verify
 from generator.books import load_books
+from generator.books.queries import read_snapshot
 from generator.books.scaffold import ScaffoldError, scaffold
 from generator.books.vouchers import scrub
 from generator.findings import render
@@ -71,8 +72,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
             print(f"trustfund build: {len(findings)} finding(s); nothing was built, {site_dir} is unchanged",
                   file=sys.stderr)
             return FINDINGS
+        queries = args.queries.resolve() if args.queries else root / "build" / "queries.json"
+        _say_how_old(queries, explicit=args.queries is not None)
         try:
-            build_site_into(root, site_dir, books, args.queries.resolve() if args.queries else None)
+            build_site_into(root, site_dir, books, queries if queries.exists() else None)
         except SiteBuildError as problem:
             print(f"trustfund build: {problem}; {site_dir} is unchanged", file=sys.stderr)
             return USAGE
@@ -81,6 +84,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
             gc.enable()
     print(f"trustfund build: site built into {site_dir}", file=sys.stderr)
     return CLEAN
+
+
+def _say_how_old(path: Path, explicit: bool) -> None:
+    """The queries snapshot a build uses, and how old it is (it is never a reason not to build)."""
+    if not path.exists():
+        if explicit:
+            print(f"trustfund build: {path} does not exist; the site shows no queries", file=sys.stderr)
+        return
+    snapshot = read_snapshot(path)
+    for problem in snapshot.problems:
+        print(f"trustfund build: {problem}", file=sys.stderr)
+    if snapshot.fetched_at is not None:
+        age = datetime.datetime.now(datetime.UTC) - snapshot.fetched_at
+        print(f"trustfund build: queries as of {snapshot.fetched_at:%Y-%m-%d %H:%M} UTC "
+              f"({age.days} day{'s' if age.days != 1 else ''} old), from {path}", file=sys.stderr)
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """The example site in real headless Chromium, at a phone's size, as an owner opens it inside WeChat.
 
-The site is built by ``trustfund build`` from a copy of the repository whose ``mkdocs.yml`` sets a
-``repo_url`` (so every item has a 质询 link), and served from 127.0.0.1. Chromium is driven by
+The site is built by ``trustfund build --queries examples/queries.json`` from a copy of the repository
+whose ``mkdocs.yml`` sets a ``repo_url`` (so the 质询 panel holds the online form too), and served from
+127.0.0.1. Chromium is driven by
 Playwright, using the system's Chromium (``/usr/bin/chromium``, or ``$TRUSTFUND_CHROMIUM``):
 Playwright's own browser download is never used. Every request any page makes is recorded; one to a
 host other than 127.0.0.1 fails the test (a dead-end proxy refuses it, so it never leaves the machine).
@@ -30,11 +31,12 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import BrowserContext, Locator, Page
 
 PROJECT = Path(__file__).resolve().parent.parent
 REPO_URL = "https://github.com/example-org/trustfund-demo"
 COMPOUND = "qingshui-garden"
+NAME = "清水花园"
 WIDTH, HEIGHT = 360, 740
 # WeChat's in-app browser (XWEB) on Android.
 WECHAT_UA = ("Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 "
@@ -45,6 +47,7 @@ WECHAT_UA = ("Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage"]
+TAP = 44  # the smallest tap target, in CSS px (WCAG 2.5.5, Apple's and Android's guidelines)
 HIGHLIGHT = "rgb(255, 245, 157)"  # `.tf-items > tbody:target` in site_src/assets/trustfund.css
 LOCAL_HOST = "127.0.0.1"
 
@@ -68,7 +71,8 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example books built by ``trustfund build`` from a copy of the repository that sets ``repo_url``."""
+    """The example books and queries built by ``trustfund build`` from a copy of the repository that sets
+    ``repo_url``."""
     root = tmp_path_factory.mktemp("repo")
     for folder in ("ledgers", "budgets", "notices", "site_src"):
         shutil.copytree(PROJECT / folder, root / folder)
@@ -78,7 +82,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         config = f"repo_url: {REPO_URL}\n{config}"
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     out = root / "out"
-    result = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "build", "--site-dir", str(out)],
+    result = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "build", "--site-dir", str(out),
+                             "--queries", str(PROJECT / "examples" / "queries.json")],
                             capture_output=True, text=True, check=False, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
@@ -238,6 +243,20 @@ def assert_row_is_the_target(page: Page, voucher: str) -> None:
     assert state["background"] == HIGHLIGHT, f"the row {voucher} is not highlighted: {state}"
 
 
+def big_enough(target: Locator, what: str) -> None:
+    """A thumb can hit it: at least 44×44 CSS px, measured where it is on the screen."""
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    assert box is not None, f"{what} is not on the page"
+    assert box["width"] >= TAP and box["height"] >= TAP, \
+        f"{what} is {box['width']:.0f}×{box['height']:.0f} px, smaller than {TAP}×{TAP}"
+
+
+def tap(target: Locator, what: str) -> None:
+    big_enough(target, what)
+    target.tap()
+
+
 def latest(folder: Path) -> str:
     return max(p.name for p in folder.iterdir() if p.is_dir() and p.name.isdigit())
 
@@ -262,19 +281,22 @@ def test_an_owner_follows_an_item_from_the_front_page_to_its_query_link(
     page.goto(f"{base_url}/")
     assert "MicroMessenger" in page.evaluate("navigator.userAgent")
     fits_the_screen(phone, page, "index")
-    page.locator(f".md-content .tf-table a[href='{COMPOUND}/']").tap()
+    tap(page.locator(f".md-content .tf-table a[href='{COMPOUND}/']"), "the compound's link on the front page")
     page.wait_for_url(f"{base_url}/{COMPOUND}/")
     fits_the_screen(phone, page, "dashboard")
+    # The dashboard shows the query rates: the last complete month and the year to date.
+    rate = page.locator(".tf-card", has=page.locator("a[href='queries/']"))
+    assert "质询 按时答复率" in rate.inner_text() and re.search(r"\d+\.\d%", rate.inner_text()), rate.inner_text()
 
     # The dashboard's list of years, newest first: the current year.
     year_link = page.locator(".md-content ul.tf-links").first.locator("a").first
     assert year_link.inner_text().startswith(year)
-    year_link.tap()
+    tap(year_link, "the dashboard's link to the year")
     page.wait_for_url(f"{base_url}/{COMPOUND}/{year}/")
     fits_the_screen(phone, page, "year")
 
     # The year's table of months: the newest month.
-    page.locator(".md-content table.tf-table").first.locator("tbody a").last.tap()
+    tap(page.locator(".md-content table.tf-table").first.locator("tbody a").last, "the year's link to the month")
     page.wait_for_url(month_url)
     fits_the_screen(phone, page, "month")
 
@@ -284,21 +306,46 @@ def test_an_owner_follows_an_item_from_the_front_page_to_its_query_link(
     row = rows.nth(rows.count() // 2)
     voucher = row.get_attribute("id") or ""
     assert re.fullmatch(rf"{year}-\d{{4,}}", voucher), voucher
-    row.locator(f"a[href='#{voucher}']").tap()
+    tap(row.locator(f"a[href='#{voucher}']"), "the item's voucher link")
     page.wait_for_url(f"{month_url}#{voucher}")
     assert_row_is_the_target(page, voucher)
     phone.screenshot(page, "item-anchor-tapped", full_page=False)
 
-    # Its query link: a new issue on the repository for this compound and voucher (not followed).
-    query = row.locator("a.tf-q")
-    assert query.inner_text() == "质询"
-    href = query.get_attribute("href") or ""
-    assert href.startswith(f"{REPO_URL}/issues/new?template=query.yml&"), href
+    # Its 质询 button opens the page's one panel: the voucher to quote, and every way to ask.
+    panel = page.locator("#ask")
+    assert not panel.is_visible()
+    button = row.locator(f"a.tf-ask-button[data-voucher='{voucher}']")
+    assert button.inner_text() == "质询"
+    tap(button, "the item's 质询 button")
+    panel.wait_for(state="visible")
+    assert page.url == f"{month_url}#{voucher}"  # the item stays the page's target
+    assert panel.locator("[data-ask-voucher]").inner_text() == voucher
+    assert panel.locator(".tf-ask-voucher").is_visible()
+    phone.screenshot(page, "ask-panel", full_page=False)
+    tel = panel.locator("a[href^='tel:']")
+    assert tel.count() >= 1 and all(re.fullmatch(r"tel:\+?\d{7,15}", link.get_attribute("href") or "")
+                                    for link in tel.all())
+    mail = panel.locator("a[href^='mailto:']").first
+    mailto = urlsplit(mail.get_attribute("href") or "")
+    assert re.fullmatch(r"[a-z0-9.-]+@[a-z0-9.-]+\.example", mailto.path), mailto
+    mail_fields = parse_qs(mailto.query)
+    assert NAME in mail_fields["subject"][0] and voucher in mail_fields["subject"][0], mail_fields
+    assert voucher in mail_fields["body"][0]
+    # The online form: a new issue on the repository for this compound and voucher (not followed).
+    online = panel.locator("a[data-github]")
+    href = online.get_attribute("href") or ""
+    assert href.startswith(f"{REPO_URL}/issues/new?template=query.yml&compound={COMPOUND}&voucher={voucher}"), href
     parameters = parse_qs(urlsplit(href).query)
     assert parameters["template"] == ["query.yml"]
     assert parameters["compound"] == [COMPOUND]
     assert parameters["voucher"] == [voucher]
     assert voucher in parameters["title"][0]
+    actions = panel.locator("a.tf-ask-action").all()
+    assert len(actions) >= 3
+    for action in actions:
+        big_enough(action, f"the panel's action {action.inner_text()!r}")
+    tap(panel.locator("a.tf-ask-close"), "the panel's close button")
+    panel.wait_for(state="hidden")
 
     # The month's evidence and detail-sheet links are files of this site.
     links = page.locator("table.tf-items a.tf-ev, table.tf-items details > a").all()
@@ -323,7 +370,7 @@ def test_an_owner_follows_an_item_from_the_front_page_to_its_query_link(
     assert [url for url in phone.requests[before:] if indexes.match(url)] == [], "an index loaded with the page"
     submitted = len(phone.requests)
     search.locator("form.tf-search input[name=q]").fill(voucher)
-    search.locator("form.tf-search button[type=submit]").tap()
+    tap(search.locator("form.tf-search button[type=submit]"), "the search button")
     result = search.locator("ol.tf-results li a").first
     result.wait_for()
     fetched = [url for url in phone.requests[submitted:] if indexes.match(url)]
@@ -331,10 +378,24 @@ def test_an_owner_follows_an_item_from_the_front_page_to_its_query_link(
     assert result.inner_text().startswith(voucher)
     assert urljoin(search.url, result.get_attribute("href") or "") == f"{month_url}#{voucher}"
     fits_the_screen(phone, search, "search-result")
-    result.tap()
+    tap(result, "a search result")
     search.wait_for_url(f"{month_url}#{voucher}")
     assert_row_is_the_target(search, voucher)
     phone.screenshot(search, "search-result-opened", full_page=False)
+
+    # The compound's queries and work orders, from the dashboard: the rates by month, and every item.
+    page.goto(f"{base_url}/{COMPOUND}/")
+    tap(page.locator(".md-content a.tf-ask-button[href='queries/']"), "the dashboard's 质询与工单 button")
+    page.wait_for_url(f"{base_url}/{COMPOUND}/queries/")
+    fits_the_screen(phone, page, "queries")
+    cards = page.locator(".md-content .tf-cards").first.inner_text()
+    assert "按时答复率" in cards and "办结率" in cards and re.search(r"\d+\.\d%", cards), cards
+    # By month: on a phone each figure carries its label (the table's head is hidden).
+    cells = page.locator(".md-content table.tf-table").first.locator("td[data-label='按时答复率']")
+    assert cells.count() >= 3 and re.match(r"\d+\.\d%", cells.last.inner_text()), cells.all_inner_texts()
+    label = cells.last.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"按时答复率"', label
+    assert page.locator(".md-content tr[id^='q']").count() >= 5
 
     assert phone.foreign() == [], "requests that left the site"
     assert phone.errors == [], "script errors"

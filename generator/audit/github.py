@@ -56,7 +56,7 @@ class Client:
     def get(self, url: str) -> tuple[Any, str | None]:
         """The decoded JSON of a GET, and the next page's URL."""
         for attempt in range(MAX_WAITS + 1):
-            request = urllib.request.Request(url, headers=self._headers())
+            request = urllib.request.Request(url, headers=self._headers(url))
             try:
                 with urllib.request.urlopen(request, timeout=60) as response:
                     body = response.read()
@@ -90,10 +90,11 @@ class Client:
                 raise FetchError(f"{url} did not answer with a list")
             yield from page
 
-    def _headers(self) -> dict[str, str]:
+    def _headers(self, url: str) -> dict[str, str]:
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28",
                    "User-Agent": "trustfund"}
-        if self.token:
+        # The token goes only to the API's own host, whatever URLs its answers name.
+        if self.token and urllib.parse.urlsplit(url).netloc == urllib.parse.urlsplit(self.api).netloc:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
 

@@ -18,9 +18,9 @@ from typing import Any
 
 KINDS = ("query", "work-order")
 VOUCHER = re.compile(r"[0-9]{4}-[0-9]{4,12}", re.ASCII)
-COMPOUND = re.compile(r"[a-z0-9][a-z0-9-]{0,62}", re.ASCII)
 LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", re.ASCII)
 MAX_BYTES = 20_000_000
+HTTPS = re.compile(r"https://[^\s\"'<>\\`]{1,500}")  # a thread: https, no space, quote or bracket
 YEARS = range(2000, 3000)  # a date outside these is not GitHub's (and far ends overflow Asia/Shanghai's)
 
 
@@ -95,7 +95,7 @@ def _query(raw: Any) -> Query | None:
         return None
     state = "closed" if raw.get("state") == "closed" else "open"
     reason = raw.get("state_reason") if raw.get("state_reason") in ("completed", "not_planned", "reopened") else None
-    url = raw.get("url") if isinstance(raw.get("url"), str) and raw["url"].startswith("https://") else None
+    url = raw["url"] if isinstance(raw.get("url"), str) and HTTPS.fullmatch(raw["url"]) else None
     replies = []
     for comment in raw["comments"] if isinstance(raw.get("comments"), list) else []:
         if isinstance(comment, dict) and isinstance(comment.get("login"), str) and LOGIN.fullmatch(comment["login"]):
@@ -103,7 +103,7 @@ def _query(raw: Any) -> Query | None:
             if at is not None:
                 replies.append(Reply(comment["login"], at))
     author = raw.get("author") if isinstance(raw.get("author"), str) and LOGIN.fullmatch(raw["author"]) else None
-    return Query(number, kind, _matching(raw.get("compound"), COMPOUND), _matching(raw.get("voucher"), VOUCHER),
+    return Query(number, kind, _text(raw.get("compound")), _matching(raw.get("voucher"), VOUCHER),
                  _text(raw.get("place")), _text(raw.get("title")), state, reason, created,
                  _time(raw.get("closed_at")) if state == "closed" else None, raw.get("answered_label") is True, url,
                  author, tuple(sorted(replies, key=lambda r: r.at)))

@@ -372,6 +372,8 @@ class SiteBuilder:
                 tables.append(Row(kind=self.w(f"kind_{kind}"), months=[
                     Row(label=self.w.month(int(r.label[:4]), int(r.label[5:7])), rates=r)
                     for r in queries.monthly.get(kind, [])], last=queries.last_month[kind],
+                    last_label=self.w("last_month", month=self.w.month(int(queries.last_month[kind].label[:4]),
+                                                                       int(queries.last_month[kind].label[5:7]))),
                     year=queries.year_to_date[kind]))
         self.render(urls.page(here), f"{name} · {self.w('queries')}", "queries.html", name=name, rows=rows,
                     tables=tables, as_of=self.w.date(queries.as_of) if queries and queries.as_of else None,

@@ -96,7 +96,10 @@ def build_queries(snapshot: Snapshot, compound: str, profile: Profile | None,
     as_of = local_date(snapshot.fetched_at) if snapshot.fetched_at else None
     known = set(vouchers)
     view = QueriesView(as_of, response_days)
-    for query in sorted((q for q in snapshot.items if q.compound == compound), key=lambda q: -q.number):
+    # The form's 小区 field is typed by owners: the compound's id, or its name in either language, counts.
+    names = {compound.lower(), *((profile.name.lower(), profile.name_en.lower()) if profile else ())}
+    for query in sorted((q for q in snapshot.items if q.compound and q.compound.lower() in names),
+                        key=lambda q: -q.number):
         view.items.append(_item(query, roles, known, response_days))
     if as_of is None:
         return view

@@ -34,7 +34,8 @@
     panel.focus();
   }
 
-  document.querySelectorAll("a.tf-ask-button").forEach(function (button) {
+  // Only the buttons that lead to the panel: a button-styled link elsewhere (the dashboard's 质询与工单) navigates.
+  document.querySelectorAll("a.tf-ask-button[href='#ask']").forEach(function (button) {
     button.addEventListener("click", open);
   });
   if (closeButton) {
