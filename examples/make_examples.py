@@ -18,6 +18,7 @@ import calendar
 import csv
 import datetime as dt
 import io
+import json
 import random
 import re
 import shutil
@@ -216,6 +217,29 @@ class Txn:
         assert self.detail is not None
         y, m = self.ym
         return f"{y}/{m:02d}/{self.voucher}-{self.detail[0]}.csv"
+
+
+@dataclass(frozen=True)
+class RosterUnit:
+    code: str
+    building: str
+    area: Decimal
+    since: tuple[int, int]
+    door: str  # fictitious, and only ever in the private roster under build/
+
+
+LAYOUTS = [Decimal(a) for a in ("78.60", "89.50", "98.40", "112.30", "126.80", "135.40", "143.60")]
+CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+PRIVATE_ROSTERS = ROOT / "build" / "rosters"
+
+
+def write_private_roster(c: Compound, books: Books) -> None:
+    """The committee's private roster, fictitious: door numbers beside codes, never committed (build/ is
+    ignored); `trustfund bills` and the tests read it."""
+    PRIVATE_ROSTERS.mkdir(parents=True, exist_ok=True)
+    rows = ["code,door,building,area,since"] + [f"{u.code},{u.door},{u.building},{fmt_amt(u.area)},"
+                                                f"{u.since[0]}-{u.since[1]:02d}" for u in books.units]
+    (PRIVATE_ROSTERS / f"{c.cid}.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
 # The scaffold's standard chart (generator/books/scaffold.py), plus a sub-account for elevator repairs.
@@ -465,6 +489,78 @@ class Books:
         self.txns: list[Txn] = []
         self._seq = 0
         self.building_area = self._building_areas()
+        self.units = self._roster()
+        # The profile's floor area is the roster's: votes are counted by it.
+        c.floor_area = sum((u.area for u in self.units), ZERO)
+        self.fee_events = self._fee_events()
+
+    def _roster(self) -> list[RosterUnit]:
+        """A few layouts per building, units numbered building-entrance-floor-room (fictitious, as everything
+        here); codes are random, as `trustfund units` makes them."""
+        c = self.c
+        rng = random.Random(c.seed + 7)
+        shares = [a / c.floor_area for a in self.building_area]
+        counts = [int(c.households * share) for share in shares]
+        counts[-1] += c.households - sum(counts)
+        taken: set[str] = set()
+        units = []
+        for b, count in enumerate(counts, start=1):
+            layouts = sorted(rng.sample(LAYOUTS, 3))
+            per_floor = 4 if c.has_elevator else 2
+            for index in range(count):
+                entrance, rest = divmod(index, per_floor * 18)
+                floor, room = divmod(rest, per_floor)
+                area = layouts[room % len(layouts)]
+                since = (2025, 7) if b == len(counts) and index >= count - 6 else FIRST_MONTH
+                code = ""
+                while not code or code in taken:
+                    code = "".join(rng.choice(CODE_ALPHABET) for _ in range(8))
+                taken.add(code)
+                units.append(RosterUnit(code, f"{b}号楼", area, since, f"{b}-{entrance + 1}-{floor + 1}{room + 1:02d}"))
+        return units
+
+    def _fee_events(self) -> dict[tuple[int, int], list[tuple[dt.date, str, str, Decimal]]]:
+        """Who pays for which month, and when. Most units pay on time; about one in six at first pays nothing
+        until, month by month, they come round (as owners do when the books become visible) — some paying
+        back what they owed; a handful never pay; some prepay the whole year in January."""
+        c = self.c
+        rng = random.Random(c.seed + 11)
+        all_months = months()
+        events: dict[tuple[int, int], list[tuple[dt.date, str, str, Decimal]]] = defaultdict(list)
+        for unit in self.units:
+            kind = rng.random()
+            chronic, prepays, reluctant = kind < 0.012, 0.012 <= kind < 0.05, 0.05 <= kind < 0.26
+            converts_at = rng.randint(0, len(all_months) - 2) if reluctant else 0
+            pays_back = rng.random() < 0.2
+            owed: list[tuple[int, int]] = []
+            prepaid: set[int] = set()
+            for index, (y, m) in enumerate(all_months):
+                if (y, m) < unit.since or chronic:
+                    continue
+                due = q(unit.area * c.fee_rate[y])
+                if reluctant and index < converts_at:
+                    owed.append((y, m))
+                    continue
+                day = dt.date(y, m, rng.randint(3, 26))
+                if reluctant and index == converts_at:
+                    if pays_back:
+                        for oy, om in owed:
+                            events[(y, m)].append((day, unit.code, f"{oy}-{om:02d}", q(unit.area * c.fee_rate[oy])))
+                    owed = []
+                if prepays and m == 1:
+                    events[(y, 1)].append((day, unit.code, f"{y}-01..{y}-12", due * 12))
+                    prepaid.add(y)
+                if y in prepaid:
+                    continue
+                if rng.random() < 0.985:
+                    events[(y, m)].append((day, unit.code, f"{y}-{m:02d}", due))
+                else:
+                    owed.append((y, m))
+                if owed and not reluctant and rng.random() < 0.6 and owed[-1] != (y, m):
+                    for oy, om in owed:  # a month missed is paid with a later one
+                        events[(y, m)].append((day, unit.code, f"{oy}-{om:02d}", q(unit.area * c.fee_rate[oy])))
+                    owed = []
+        return events
 
     def _building_areas(self) -> list[Decimal]:
         weights = [self.rng.randint(80, 120) for _ in range(self.c.buildings)]
@@ -518,15 +614,15 @@ class Books:
             month_txns_start = len(self.txns)
             ym_zh = f"{y}年{m}月"
             ld = last_day(y, m)
-            # --- property fees, one per building
-            for b, area in enumerate(self.building_area, start=1):
-                day = rng.randint(3, 26)
-                rate = Decimal(rng.randint(900, 990)) / 1000
-                amt = q(area * c.fee_rate[y] * rate)
-                self.income(dt.date(y, m, day), f"{b}号楼业主", f"{ym_zh}物业费（{b}号楼）",
-                            "Income:PropertyFees", amt,
-                            f"Property fees {y}-{m:02d}, building {b}",
-                            payee_en=f"Owners of building {b}")
+            # --- property fees: one batch receipt a day, its sheet naming each unit and month paid for
+            by_day: dict[dt.date, list[tuple[str, str, Decimal]]] = defaultdict(list)
+            for day, code, period, amount in self.fee_events.get((y, m), []):
+                by_day[day].append((code, period, amount))
+            for day, rows in sorted(by_day.items()):
+                total = sum((amount for _, _, amount in rows), ZERO)
+                self.income(day, "物业费收款", f"{day.month}月{day.day}日物业费到账（{len(rows)}笔）",
+                            "Income:PropertyFees", total, f"Property fees received {day.isoformat()}",
+                            detail=("fees", sorted(rows)), payee_en="Property fee receipts")
             # --- parking lump sum with detail sheet
             rows = []
             for s in spaces:
@@ -852,6 +948,12 @@ def write_compound(c: Compound, books: Books, budgets: dict[int, dict[str, objec
         lines.append(f'  - {{principal: {principal}, role: {role}, github: example-{principal}, key: "{pub}"}}')
     write_text(led / "compound.yaml", "\n".join(lines) + "\n")
 
+    # units.csv: the public roster; the private one (door numbers) goes to the ignored build/ folder only
+    public = ["unit,building,area,since"] + [f"{u.code},{u.building},{fmt_amt(u.area)},{u.since[0]}-{u.since[1]:02d}"
+                                             for u in books.units]
+    write_text(led / "units.csv", "\n".join(public) + "\n")
+    write_private_roster(c, books)
+
     # main.beancount
     write_text(led / "main.beancount", (
         f"; {c.name} / {c.name_en} — 虚构示例 / fictitious example\n"
@@ -908,6 +1010,7 @@ def write_compound(c: Compound, books: Books, budgets: dict[int, dict[str, objec
               f"  base_rate: {c.base_rate}"]
         if c.bonus_rate is not None:
             bl += [f"  bonus_rate: {c.bonus_rate}", f"  bonus_min_score: {c.bonus_min_score}"]
+        bl += ["fees:", f"  rate: {fmt_amt(c.fee_rate[y])}                 # CNY per m² per month"]
         bl.append("income:")
         for acc, amt in b["income"].items():  # type: ignore[attr-defined]
             bl.append(f"  {acc}: {fmt_amt(amt)}")
@@ -949,7 +1052,7 @@ def write_evidence(c: Compound, led: Path, t: Txn) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["unit", "item", "amount"])
+        w.writerow(["unit", "period" if t.detail[0] == "fees" else "item", "amount"])
         for unit, item, amt in t.detail[1]:
             w.writerow([unit, item, fmt_amt(amt)])
         path.write_bytes(buf.getvalue().encode("utf-8"))
@@ -1424,6 +1527,78 @@ def verify(c: Compound) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
+# The fictitious snapshot of owners' queries and work orders (examples/queries.json), by the item each names.
+QUERY_REPO = "https://github.com/example-district/open-books/issues/"
+QUERIES: list[dict[str, object]] = [
+    {"n": 101, "cid": "qingshui-garden", "about": "2026年5月保洁服务费", "created": "2026-05-10T01:20:00Z",
+     "title": "5月保洁费为何比4月高？", "replies": [("committee", "2026-05-11T02:00:00Z")],
+     "closed": "2026-05-15T08:00:00Z"},
+    {"n": 102, "cid": "qingshui-garden", "about": "2026年7月保洁服务费", "created": "2026-07-08T03:00:00Z",
+     "title": "7月保洁服务费的合同依据", "replies": [("owner", "2026-07-12T03:00:00Z"),
+                 ("treasurer", "2026-07-15T06:00:00Z")],
+     "closed": "2026-07-20T06:00:00Z"},
+    {"n": 103, "cid": "qingshui-garden", "about": "2026年8月停车费汇总", "created": "2026-08-09T04:00:00Z",
+     "title": "8月停车费汇总的明细表", "replies": [("committee", "2026-08-10T01:00:00Z")]},
+    {"n": 104, "cid": "qingshui-garden", "place": "3号楼2单元楼道", "created": "2026-09-02T11:00:00Z",
+     "title": "3号楼2单元楼道灯不亮", "replies": [("treasurer", "2026-09-03T01:00:00Z")],
+     "closed": "2026-09-05T09:00:00Z"},
+    {"n": 105, "cid": "qingshui-garden", "about": "2026年9月保洁服务费", "created": "2026-09-20T05:00:00Z",
+     "title": "9月保洁费（与#101重复）", "closed": "2026-09-28T02:00:00Z", "reason": "not_planned"},
+    {"n": 106, "cid": "qingshui-garden", "voucher": "2026-9999", "created": "2026-10-02T06:00:00Z",
+     "title": "凭证号写错的质询", "replies": [("committee", "2026-10-03T02:00:00Z")]},
+    {"n": 107, "cid": "qingshui-garden", "about": "2026年10月停车费汇总", "created": "2026-10-09T07:00:00Z",
+     "title": "请回电 139 0000 0000 说明10月停车费"},
+    {"n": 108, "cid": "qingshui-garden", "place": "东门内侧路面", "created": "2026-10-12T00:30:00Z",
+     "title": "东门路面坑洼（隐患随手拍）", "label": True},
+    {"n": 109, "cid": "qingshui-garden", "about": "2026年10月保洁服务费", "created": "2026-10-25T02:00:00Z",
+     "title": "代业主电话质询：10月保洁费", "author": "supervisor", "replies": [("committee", "2026-10-27T03:00:00Z")]},
+    {"n": 110, "cid": "qingshui-garden", "place": "2号楼电梯", "created": "2026-11-01T09:00:00Z",
+     "title": "2号楼电梯运行有异响"},
+    {"n": 111, "cid": "hetang-court", "about": "2026年8月保洁服务费", "created": "2026-08-07T02:00:00Z",
+     "title": "8月保洁服务费", "replies": [("committee", "2026-08-08T02:00:00Z")],
+     "closed": "2026-08-10T02:00:00Z"},
+    {"n": 112, "cid": "hetang-court", "about": "公示栏展板制作（2026年5月）", "created": "2026-06-06T02:00:00Z",
+     "title": "公示栏展板的报价", "replies": [("treasurer", "2026-06-12T02:00:00Z")],
+     "closed": "2026-06-15T02:00:00Z"},
+    {"n": 113, "cid": "hetang-court", "place": "9号楼1单元", "created": "2026-10-06T01:00:00Z",
+     "title": "9号楼单元门禁损坏", "replies": [("treasurer", "2026-10-06T05:00:00Z")],
+     "closed": "2026-10-08T05:00:00Z"},
+    {"n": 114, "cid": "hetang-court", "about": "S-01商铺2026年10月租金", "created": "2026-10-15T03:00:00Z",
+     "title": "S-01商铺10月租金是否足额"},
+]
+
+
+def write_queries(books: dict[str, Books]) -> None:
+    """examples/queries.json: each query names the voucher of the item it is about, as generated."""
+    items = []
+    for spec in QUERIES:
+        cid = str(spec["cid"])
+        suffix = next(c.suffix for c in COMPOUNDS if c.cid == cid)
+        voucher = spec.get("voucher")
+        if "about" in spec:
+            voucher = next(t.voucher for t in books[cid].txns if t.narration == spec["about"])
+        closed = spec.get("closed")
+        author = f"example-supervisor-{suffix}" if spec.get("author") == "supervisor" else f"example-owner-{spec['n']}"
+        item: dict[str, object] = {
+            "number": spec["n"], "kind": "work-order" if "place" in spec else "query", "title": spec["title"],
+            "state": "closed" if closed else "open",
+            "state_reason": spec.get("reason", "completed") if closed else None,
+            "created_at": spec["created"], "closed_at": closed, "answered_label": bool(spec.get("label")),
+            "url": f"{QUERY_REPO}{spec['n']}", "author": author, "compound": cid,
+            "comments": [{"login": (f"example-owner-{spec['n']}" if who == "owner" else f"example-{who}-{suffix}"),
+                          "created_at": at} for who, at in spec.get("replies", [])],  # type: ignore[attr-defined]
+        }
+        if voucher:
+            item["voucher"] = voucher
+        if "place" in spec:
+            item["place"] = spec["place"]
+        items.append(item)
+    snapshot = {"version": 1, "note": "虚构示例：所有质询、工单、账号与日期均为虚构。 / Fictitious example: "
+                "every query, work order, login and date is made up.", "repo": "example-district/open-books",
+                "fetched_at": "2026-11-03T02:00:00+00:00", "items": items}
+    write_text(ROOT / "examples" / "queries.json", json.dumps(snapshot, ensure_ascii=False, indent=1) + "\n")
+
+
 def generate() -> dict[str, Books]:
     out = {}
     for c in COMPOUNDS:
@@ -1438,6 +1613,7 @@ def generate() -> dict[str, Books]:
         write_notices(c, books, budgets)
         out[c.cid] = books
         summary(c, books, budgets)
+    write_queries(out)
     return out
 
 

@@ -15,16 +15,20 @@ from pathlib import Path
 from generator.audit import diff as bookdiff
 from generator.audit.check import CheckError, check, findings_of, select
 from generator.audit.closing import ClosingError, close_month
-from generator.audit.git import GitError
+from generator.audit.git import Git, GitError
 from generator.audit.github import FetchError, fetch, write_snapshot
 from generator.audit.verify import render as render_refusals
 from generator.audit.verify import verify
 from generator.books import load_books
 from generator.books.queries import read_snapshot
 from generator.books.scaffold import ScaffoldError, scaffold
+from generator.books.units import RosterError, month_of, outside, read_private, sync_roster
 from generator.books.vouchers import scrub
 from generator.findings import render
 from generator.publish import SiteBuildError, build_site_into, serve_site
+from generator.site.bills import render_bills
+from generator.view import build_view
+from generator.view.fees import bills
 
 CLEAN, FINDINGS, USAGE = 0, 1, 2
 
@@ -183,6 +187,50 @@ def _cmd_queries_fetch(args: argparse.Namespace) -> int:
     return CLEAN
 
 
+def _private(path: Path, root: Path) -> bool:
+    """Door numbers may be written only outside the repository, or where git will never take them in."""
+    return outside(path, root) or Git(root).ignores(path.resolve())
+
+
+def _cmd_units(args: argparse.Namespace) -> int:
+    root = _root(args)
+    select(root, args.compound)
+    roster = Path(args.roster)
+    if not _private(roster, root):
+        raise UsageError(f"{roster} is inside the repository; the private roster (door numbers) must be kept "
+                         "outside it (or in a folder git ignores, such as build/)")
+    given, published = sync_roster(roster, root / "ledgers" / args.compound / "units.csv")
+    print(f"trustfund units: {given} new unit code(s) in {roster}; ledgers/{args.compound}/units.csv lists "
+          f"{published} unit(s)", file=sys.stderr)
+    return CLEAN
+
+
+def _cmd_bills(args: argparse.Namespace) -> int:
+    root = _root(args)
+    select(root, args.compound)
+    month = month_of(args.month)
+    if month is None:
+        raise UsageError(f"month '{args.month}' must be YYYY-MM, e.g. 2026-03")
+    for path, what in ((Path(args.roster), "the private roster"), (Path(args.out), "the bills")):
+        if not _private(path, root):
+            raise UsageError(f"{path} is inside the repository; {what} (with door numbers) must stay outside it "
+                             "(or in a folder git ignores, such as build/)")
+    books = load_books(root, args.compound)
+    view = build_view(books)
+    if view.fees is None:
+        raise UsageError(f"{args.compound} keeps no unit roster (ledgers/{args.compound}/units.csv)")
+    found = bills(view.fees, books.compound, read_private(Path(args.roster)), month)
+    profile = books.compound.profile
+    name = (profile.name_en if args.language == "en" else profile.name) if profile else args.compound
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"bills-{args.compound}-{args.month}.html"
+    target.write_text(render_bills(found, name, month, args.language, args.site_url, args.compound),
+                      encoding="utf-8")
+    print(f"trustfund bills: {len(found)} bill(s), one A4 page each, in {target}", file=sys.stderr)
+    return CLEAN
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="trustfund", description="Open books for trust-model property management.")
     top.add_argument("--root", type=Path, help="the repository (default: the folder with ledgers/ at or above here)")
@@ -220,6 +268,19 @@ def parser() -> argparse.ArgumentParser:
     scrub_cmd = commands.add_parser("scrub", help="remove location and author metadata from voucher images and PDFs")
     scrub_cmd.add_argument("files", metavar="FILE", nargs="+")
     scrub_cmd.set_defaults(run=_cmd_scrub)
+    units_cmd = commands.add_parser("units", help="give new units codes in the private roster and write units.csv")
+    units_cmd.add_argument("compound", metavar="ID")
+    units_cmd.add_argument("--roster", required=True, metavar="FILE",
+                           help="the committee's private roster (door,building,area,since), outside the repository")
+    units_cmd.set_defaults(run=_cmd_units)
+    bills_cmd = commands.add_parser("bills", help="printable A4 fee bills, one per unit, with a QR code to its page")
+    bills_cmd.add_argument("compound", metavar="ID")
+    bills_cmd.add_argument("month", metavar="YYYY-MM")
+    bills_cmd.add_argument("--roster", required=True, metavar="FILE", help="the private roster with door numbers")
+    bills_cmd.add_argument("--out", required=True, metavar="DIR", help="where the bills go (outside the repository)")
+    bills_cmd.add_argument("--site-url", required=True, metavar="URL", help="the site's address, for the QR codes")
+    bills_cmd.add_argument("--language", choices=("zh", "en"), default="zh")
+    bills_cmd.set_defaults(run=_cmd_bills)
     queries_cmd = commands.add_parser("queries", help="the owners' queries and work orders")
     queries_commands = queries_cmd.add_subparsers(dest="queries_command", required=True, metavar="COMMAND")
     fetch_cmd = queries_commands.add_parser("fetch", help="snapshot the repository's 质询 and 工单 issues from GitHub")
@@ -237,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result: int = args.run(args)
         return result
-    except (UsageError, CheckError, GitError, ClosingError, ScaffoldError) as problem:
+    except (UsageError, CheckError, GitError, ClosingError, ScaffoldError, RosterError) as problem:
         print(f"trustfund: {problem}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:

@@ -80,6 +80,10 @@ class PublishError(RuleError):
     rule: ClassVar[str] = "publish"
 
 
+class FeesError(RuleError):
+    rule: ClassVar[str] = "fees"
+
+
 class BudgetFileError(RuleError):
     rule: ClassVar[str] = "budget"
 

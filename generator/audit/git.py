@@ -216,6 +216,10 @@ class Git:
         result = self.run("rev-parse", "--verify", "--quiet", f"{revision}:{path}", check=False)
         return result.stdout.strip() or None
 
+    def ignores(self, path: Path) -> bool:
+        """Whether git would never take this path into the repository (``.gitignore``)."""
+        return self.is_repository() and self.run("check-ignore", "-q", "--", str(path), check=False).returncode == 0
+
     def tree(self, revision: str) -> str:
         return self.run("rev-parse", f"{revision}^{{tree}}").stdout.strip()
 

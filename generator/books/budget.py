@@ -20,9 +20,22 @@ from generator.books import yamlsource as ys
 from generator.books.chart import covers
 from generator.books.postings import worth
 
-KEYS = {"year", "approved_by", "trustee", "income", "lines", "amendments"}
+KEYS = {"year", "approved_by", "trustee", "income", "lines", "amendments", "fees"}
 TRUSTEE_KEYS = {"base_rate", "bonus_rate", "bonus_min_score"}
-AMENDMENT_KEYS = {"approved_by", "lines"}
+AMENDMENT_KEYS = {"approved_by", "lines", "fees"}
+FEE_KEYS = {"rate", "buildings"}
+
+
+@dataclass(frozen=True)
+class FeeStandard:
+    """The property fee (收费标准) in force: CNY per m² per month, and the buildings with a rate of their own."""
+
+    rate: Decimal
+    buildings: dict[str, Decimal]
+    line: int
+
+    def rate_for(self, building: str) -> Decimal:
+        return self.buildings.get(building, self.rate)
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,7 @@ class Amendment:
     approved_by: str
     lines: dict[str, Decimal]
     line: int
+    fees: FeeStandard | None = None
     effective: datetime.date | None = None  # the approving vote's date, once resolved
 
 
@@ -53,6 +67,17 @@ class Budget:
     amendments: list[Amendment] = field(default_factory=list)
     approved_by_line: int = 1
     approved: bool = False  # set once approved_by resolves to a passed vote
+    fees: FeeStandard | None = None
+
+    def fee_standard(self, month: int) -> FeeStandard | None:
+        """The fee standard of a month of the year: the budget's, or an amendment's from the first month that
+        starts after its vote."""
+        standard = self.fees
+        for amendment in sorted(self.amendments, key=lambda a: a.effective or datetime.date.max):
+            if amendment.fees is not None and amendment.effective is not None \
+                    and amendment.effective < datetime.date(self.year, month, 1):
+                standard = amendment.fees
+        return standard
 
     def cap(self, budget_line: str, on: datetime.date) -> Decimal:
         """The line's cap on a date: the approved cap plus amendments voted by then."""
@@ -144,16 +169,32 @@ def parse_budget(doc: ys.Document) -> Budget:
             raise ys.YamlProblem(doc.line("amendments", index, unknown[0]),
                                  f"unknown key '{unknown[0]}' in an amendment (allowed: approved_by, lines)")
         approved_by = ys.text(doc, entry.get("approved_by"), "amendments", index, "approved_by")
-        changes = _accounts(doc, entry.get("lines"), "amendments", "Expenses", index, "lines", signed=True)
+        changes = _accounts(doc, entry.get("lines") or {}, "amendments", "Expenses", index, "lines", signed=True)
         for budget_line in changes:
             if budget_line not in lines:
                 raise ys.YamlProblem(doc.line("amendments", index, "lines", budget_line),
                                      f"amendment changes '{budget_line}', which is not a line of this budget")
-        amendments.append(Amendment(approved_by, changes, doc.line("amendments", index)))
+        fees = _fees(doc, entry["fees"], "amendments", index, "fees") if entry.get("fees") is not None else None
+        amendments.append(Amendment(approved_by, changes, doc.line("amendments", index), fees=fees))
     return Budget(path=doc.path, year=year, approved_by=ys.text(doc, data["approved_by"], "approved_by"),
                   trustee=trustee, income=income, lines=lines,
                   line_of={name: doc.line("lines", name) for name in lines}, amendments=amendments,
-                  approved_by_line=doc.line("approved_by"))
+                  approved_by_line=doc.line("approved_by"),
+                  fees=_fees(doc, data["fees"], "fees") if data.get("fees") is not None else None)
+
+
+def _fees(doc: ys.Document, raw: object, *where: str | int) -> FeeStandard:
+    """``fees: {rate: 1.65, buildings: {"3号楼": 1.80}}`` — CNY per m² per month."""
+    values = ys.mapping(doc, raw, *where)
+    unknown = sorted(set(values) - FEE_KEYS)
+    if unknown:
+        raise ys.YamlProblem(doc.line(*where, unknown[0]), f"unknown key '{unknown[0]}' in fees (allowed: rate, "
+                             "buildings)")
+    if "rate" not in values:
+        raise ys.YamlProblem(doc.line(*where), "fees needs 'rate', CNY per m² per month (e.g. 1.65)")
+    buildings = {name: ys.amount(doc, rate, *where, "buildings", name)
+                 for name, rate in ys.mapping(doc, values.get("buildings") or {}, *where, "buildings").items()}
+    return FeeStandard(ys.amount(doc, values["rate"], *where, "rate"), buildings, doc.line(*where))
 
 
 def _accounts(doc: ys.Document, raw: object, key: str, root: str, *path: str | int,

@@ -10,6 +10,7 @@ ledger: ``ledgers/<id>/main.beancount`` → ``ledgers/<id>/compound.yaml``,
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from generator.books import yamlsource as ys
 from generator.books.budget import Budget, parse_budget
 from generator.books.notices import Notice, parse_notice, split_front_matter
 from generator.books.profile import Profile, parse_profile
+from generator.books.units import Roster, read_roster
 from generator.books.vouchers import voucher_file
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -33,6 +35,7 @@ class Compound:
     profile: Profile | None
     budgets: dict[int, Budget] = field(default_factory=dict)
     notices: dict[str, Notice] = field(default_factory=dict)
+    roster: Roster | None = None  # units.csv, when the compound bills fees per unit
 
     @property
     def main(self) -> Path:
@@ -135,6 +138,8 @@ def read_compound(root: Path, compound_id: str) -> tuple[Compound, list[err.Rule
             else:
                 errors.extend(_resolve_approvals(compound, budget))
                 compound.budgets[budget.year] = budget
+    compound.roster, roster_errors = read_roster(folder / "units.csv")
+    errors.extend(roster_errors)
     return compound, errors
 
 
@@ -179,7 +184,7 @@ def _resolve_approvals(compound: Compound, budget: Budget) -> list[err.RuleError
                                    "the amendment is not applied"))
             resolved.append(amendment)
         else:
-            resolved.append(type(amendment)(amendment.approved_by, amendment.lines, amendment.line, vote.date))
+            resolved.append(dataclasses.replace(amendment, effective=vote.date))
     budget.amendments = resolved
     return errors
 

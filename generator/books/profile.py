@@ -71,6 +71,7 @@ class Profile:
     fund_accounts: tuple[str, ...] = ()  # every account (with its sub-accounts) that holds the fund's money
     contacts: tuple[Contact, ...] = ()
     response_days: int = 3  # a query answered within this many Asia/Shanghai days counts as answered in time
+    unit_pages: bool = True  # ``fees: {unit_pages: false}`` turns each unit's own statement page off
     other_currencies: tuple[str, ...] = ()  # currencies besides ``currency`` the books may use, at cost
 
     @property
@@ -133,7 +134,7 @@ def parse_profile(doc: ys.Document) -> Profile:
                                      f"github must be a GitHub login (letters, digits, hyphens), got {github!r}")
         signers.append(Signer(principal, role, key, doc.line("signers", index), github))
     known = {"name", "name_en", "households", "floor_area", "currency", "evidence_threshold", "accounts", "signers",
-             "other_currencies", "contact", "response_days"}
+             "other_currencies", "contact", "response_days", "fees"}
     return Profile(
         path=doc.path,
         name=ys.text(doc, data["name"], "name"),
@@ -150,7 +151,17 @@ def parse_profile(doc: ys.Document) -> Profile:
         extra={key: value for key, value in data.items() if key not in known},
         contacts=_contacts(doc),
         response_days=ys.integer(doc, data.get("response_days", "3"), "response_days", low=1, high=60),
+        unit_pages=_unit_pages(doc),
     )
+
+
+def _unit_pages(doc: ys.Document) -> bool:
+    fees = ys.mapping(doc, doc.data.get("fees") or {}, "fees")
+    ys.keys(doc, fees, {"unit_pages"})
+    value = fees.get("unit_pages", "true")
+    if value not in ("true", "false", "True", "False"):
+        raise ys.YamlProblem(doc.line("fees", "unit_pages"), f"fees.unit_pages must be true or false, got {value!r}")
+    return bool(value.lower() == "true")
 
 
 def _contacts(doc: ys.Document) -> tuple[Contact, ...]:

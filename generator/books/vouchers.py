@@ -79,6 +79,7 @@ class Sheet:
     total: Decimal | None = None
     problem: str | None = None
     columns: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # each row's line in the file
 
 
 def read_sheet(path: Path) -> Sheet:
@@ -110,9 +111,26 @@ def read_sheet(path: Path) -> Sheet:
             assert sheet.total is not None
             sheet.total += amount
             sheet.rows.append(cleaned)
+            sheet.lines.append(reader.line_num)
     except csv.Error as problem:
         return Sheet(problem=f"line {reader.line_num}: not a valid CSV line ({problem}); save the sheet as CSV again")
     return sheet
+
+
+# Column names that belong only in the committee's private roster: door numbers, names, contacts.
+PRIVATE_COLUMNS = frozenset({"door", "door_number", "room", "name", "owner", "owner_name", "contact", "phone",
+                             "mobile", "tel", "门牌", "门牌号", "房号", "房间号", "姓名", "业主", "业主姓名", "联系人",
+                             "联系方式", "电话", "手机"})
+
+
+def private_columns(text: str) -> list[str]:
+    """The header cells of a CSV that name private data (a private roster committed by mistake)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+    except csv.Error:
+        return []
+    return [cell.strip() for cell in header if cell.strip().lower() in PRIVATE_COLUMNS]
 
 
 def formula_cells(text: str) -> list[tuple[int, str]]:

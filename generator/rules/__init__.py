@@ -23,6 +23,7 @@ from generator.rules import (
     currency,
     evidence,
     fava_budgets,
+    fees,
     income,
     itemised,
     outflow,
@@ -37,7 +38,7 @@ from generator.rules.context import Context
 
 __plugins__ = ("run",)
 
-RULES = (safety, voucher, evidence, itemised, income, currency, outflow, budget_cap, unbudgeted, trustee_fee,
+RULES = (safety, voucher, evidence, itemised, income, fees, currency, outflow, budget_cap, unbudgeted, trustee_fee,
          accounts, privacy, publish, fava_budgets)
 
 

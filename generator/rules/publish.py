@@ -20,7 +20,7 @@ from typing import Any
 from beancount.core import data
 
 from generator import errors as err
-from generator.books.vouchers import formula_cells, kind_problem, metadata_problem
+from generator.books.vouchers import formula_cells, kind_problem, metadata_problem, private_columns
 from generator.rules.context import compound_for
 
 __plugins__ = ("rule",)
@@ -42,6 +42,12 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
             errors.append(err.make(err.PublishError, err.source(path, 0), f"{name} {problem}"))
             continue
         if path.suffix.lower() == ".csv":
+            private = private_columns(raw.decode("utf-8-sig"))
+            if private:
+                errors.append(err.make(err.PublishError, err.source(path, 1),
+                                       f"{name} has the column(s) {', '.join(private)}: door numbers, names and "
+                                       "contacts belong only in the committee's private roster, outside the "
+                                       "repository; remove the file"))
             for line, cell in formula_cells(raw.decode("utf-8-sig"))[:3]:
                 errors.append(err.make(err.PublishError, err.source(path, line),
                                        f"{name} line {line}: the cell {cell[:40]!r} would run as a spreadsheet "

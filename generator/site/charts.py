@@ -72,3 +72,17 @@ def categories(title: str, rows: list[tuple[str, Decimal]], fmt: Callable[[Decim
         bars.append(Bar(0, y + 36, round(float(max(value, Decimal(0)) / top) * WIDTH, 1), 24, "spending",
                         f"{name} {fmt(value)}"))
     return Chart(WIDTH, max(len(rows) * ROW_HEIGHT, ROW_HEIGHT), bars, labels, title)
+
+
+def rates(title: str, months: list[str], shares: list[Decimal | None], fmt: Callable[[Decimal | None], str]) -> Chart:
+    """One bar a month, its height the month's rate (0 to 100%)."""
+    slot = WIDTH / max(len(months), 1)
+    bars, labels = [], []
+    step = max(1, len(months) // 12)  # a label every month up to a year, then every few months
+    for index, (label, value) in enumerate(zip(months, shares, strict=True)):
+        height = float(min(max(value or Decimal(0), Decimal(0)), Decimal(1))) * PLOT_HEIGHT
+        bars.append(Bar(round(index * slot + slot * 0.15, 1), round(PLOT_HEIGHT - height, 1), round(slot * 0.7, 1),
+                        round(height, 1), "income", f"{label} {fmt(value)}"))
+        if index % step == 0 or index == len(months) - 1:
+            labels.append(Label(round(index * slot + slot / 2, 1), PLOT_HEIGHT + 32, label))
+    return Chart(WIDTH, PLOT_HEIGHT + LABEL_HEIGHT, bars, labels, title)

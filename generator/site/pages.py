@@ -26,11 +26,13 @@ from markupsafe import escape
 from generator.books.notices import Notice
 from generator.money import share
 from generator.site import charts, urls
+from generator.site.csp import policy as csp_policy
 from generator.site.downloads import write_transactions_csv, write_transactions_json
 from generator.site.notice_body import render_body
 from generator.site.urls import rel
 from generator.site.words import Words, money, percent, rate
 from generator.view import CompoundView, History, Month, Provenance, Year
+from generator.view.fees import TOTAL, Collection
 
 # A MkDocs navigation entry: a page ({title: "path/index.md"}) or a section ({title: [entries]}).
 NavItem = dict[str, "str | list[NavItem]"]
@@ -103,7 +105,7 @@ class SiteBuilder:
                          "income": year.income if year else Decimal(0),
                          "spending": year.spending if year else Decimal(0),
                          "budget_used": share(budget.total_spent, budget.total_cap) if budget else None,
-                         "rates": self.headline_rates(view)})
+                         "rates": self.headline_rates(view), "fee_rate": self.fee_headline(view)})
         self.render(urls.page(urls.HOME), self.w("site_title"), "index.html", compounds=rows)
         self.site.nav = self.navigation(views)
         return self.site
@@ -116,6 +118,8 @@ class SiteBuilder:
             sections: list[NavItem] = [{self.w("dashboard"): urls.page(urls.compound(cid))}]
             if view.budgets:
                 sections.append({self.w("budget"): urls.page(urls.budget(cid, max(view.budgets)))})
+            if view.fees is not None:
+                sections.append({self.w("fees"): urls.page(urls.fees(cid))})
             sections += [{self.w("notices"): urls.page(urls.notices(cid))},
                          {self.w("search"): urls.page(urls.search(cid))},
                          {self.w("queries"): urls.page(urls.queries(cid))},
@@ -163,6 +167,10 @@ class SiteBuilder:
         self.search_page(view, name)
         self.history_page(view, name)
         self.queries_page(view, name)
+        if view.fees is not None:
+            self.fees_page(view, name)
+            if view.fees.unit_pages:
+                self.unit_pages(view, name)
         self.dashboard(view, name)
         for path in sorted(view.compound.vouchers.rglob("*")) if view.compound.vouchers.is_dir() else []:
             if path.is_file() and not path.is_symlink():
@@ -205,7 +213,9 @@ class SiteBuilder:
                       "date": self.w.date(n.date)} for n in notices],
             search_link=rel(here, urls.search(view.id)), notices_link=rel(here, urls.notices(view.id)),
             data_link=rel(here, urls.data(view.id)), queries_link=rel(here, urls.queries(view.id)),
-            rates=self.headline_rates(view), report=self.ask_panel(view, name, "work-order"),
+            rates=self.headline_rates(view), fee_rate=self.fee_headline(view),
+            fees_link=rel(here, urls.fees(view.id)) if view.fees else None,
+            report=self.ask_panel(view, name, "work-order"),
             ask_script=rel(here, urls.asset("trustfund-ask.js")))
 
     def month_rows(self, view: CompoundView, year: Year, here: str) -> list[dict[str, Any]]:
@@ -381,6 +391,71 @@ class SiteBuilder:
                     report=self.ask_panel(view, name, "work-order"),
                     ask_script=rel(here, urls.asset("trustfund-ask.js")))
 
+    def fee_headline(self, view: CompoundView) -> Row | None:
+        """The last complete month's collection rate and the year's, as the dashboard and front page show them."""
+        fees = view.fees
+        if fees is None:
+            return None
+        last, year = fees.last_month[TOTAL], fees.year_to_date[TOTAL]
+        return Row(last=last, year=year, last_label=self.w("last_month", month=self.w.month(*fees.last_complete)),
+                   year_label=self.w("this_year_rate", year=fees.last_complete[0]),
+                   link=rel(urls.compound(view.id), urls.fees(view.id)))
+
+    def fees_page(self, view: CompoundView, name: str) -> None:
+        fees = view.fees
+        assert fees is not None
+        here = urls.fees(view.id)
+        keys = [TOTAL, *fees.buildings]
+        rows = [Row(label=self.w.month(*month), short=f"{month[0] % 100:02d}.{month[1]:02d}", month=month,
+                    cells=[fees.by_month[month][key] for key in keys])
+                for month in reversed(fees.months) if month <= fees.last_complete]
+        complete = [month for month in fees.months if month <= fees.last_complete]
+        chart = charts.rates(self.w("fees_rate_chart"), [f"{m[0] % 100:02d}.{m[1]:02d}" for m in complete],
+                             [fees.by_month[m][TOTAL].rate for m in complete], percent)
+        years = sorted({month[0] for month in complete}, reverse=True)[:2]
+        totals = []
+        for year in years:
+            total = Collection()
+            for month in complete:
+                if month[0] == year:
+                    c = fees.by_month[month][TOTAL]
+                    total.due += c.due
+                    total.paid += c.paid
+                    total.units_due += c.units_due
+                    total.units_paid += c.units_paid
+            label = self.w("this_year_rate" if year == fees.last_complete[0] else "last_year_rate", year=year)
+            totals.append(Row(label=label, rates=total))
+        self.render(urls.page(here), f"{name} · {self.w('fees')}", "fees.html", name=name, fees=fees, rows=rows,
+                    keys=[self.w("all_buildings"), *fees.buildings], chart=chart, totals=totals,
+                    headline=self.fee_headline(view),
+                    as_of=self.w("fees_as_of", date=self.w.date(fees.as_of)),
+                    arrears=self.w("arrears_summary", month=self.w.month(*fees.last_complete),
+                                   units=fees.units_in_arrears, amount=money(fees.arrears)))
+
+    def unit_pages(self, view: CompoundView, name: str) -> None:
+        """Each unit's own statement, as a plain file: no navigation, not in the sitemap or the search index."""
+        fees = view.fees
+        assert fees is not None
+        template = self.env.get_template("unit.html")
+        for code, statement in fees.units.items():
+            here = urls.unit(view.id, code)
+            months = []
+            for entry in reversed(statement.months):
+                payments = [Row(amount=p.amount, text=self.w("paid_by", date=self.w.date(p.date), voucher=p.voucher),
+                                link=rel(here, urls.item(view.id, p.date.year, p.date.month, p.voucher)))
+                            for p in entry.payments]
+                months.append(Row(label=self.w.month(*entry.month), due=entry.due, paid=entry.paid,
+                                  owed=entry.due - entry.paid, payments=payments))
+            unit = statement.unit
+            html = template.render(
+                w=self.w, lang="zh-CN" if self.language == "zh" else "en", name=name, code=code,
+                title=self.w("unit_title", code=code), months=months, owed=statement.owed,
+                area=self.w("unit_area", building=unit.building, area=money(unit.area)),
+                balance=self.w("unit_balance", date=self.w.month(*fees.last_complete)),
+                css=rel(here, urls.asset("trustfund.css")), home=rel(here, urls.compound(view.id)),
+                policy=unit_policy())
+            self.site.files[f"{here}index.html"] = html.encode("utf-8")
+
     def headline_rates(self, view: CompoundView) -> Row | None:
         """The last complete month's and the year's query rates, as the dashboard and front page show them."""
         queries = view.queries
@@ -483,3 +558,8 @@ def build_site(views: list[CompoundView], language: str, repo_url: str | None, s
     site = builder.build(views)
     site.footer = builder.footer(provenance or Provenance(None, None), built or datetime.date.today())
     return site
+
+
+def unit_policy() -> str:
+    """A unit page runs no script at all."""
+    return csp_policy([]).replace("script-src 'self'", "script-src 'none'")

@@ -50,6 +50,15 @@ def queries(cid: str) -> str:
     return f"{cid}/queries/"
 
 
+def fees(cid: str) -> str:
+    return f"{cid}/fees/"
+
+
+def unit(cid: str, code: str) -> str:
+    """A unit's own statement: not linked from any page, not in the sitemap or the search index."""
+    return f"{cid}/unit/{code}/"
+
+
 def data(cid: str) -> str:
     return f"{cid}/data/"
 

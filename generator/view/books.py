@@ -23,6 +23,7 @@ from generator.books.compound import Compound
 from generator.books.queries import Snapshot
 from generator.books.trustee import Allowance, allowance, fee_year
 from generator.books.vouchers import evidence_names, read_sheet
+from generator.view.fees import FeesView, build_fees
 from generator.view.queries import QueriesView, build_queries
 
 ZERO = Decimal(0)
@@ -157,6 +158,7 @@ class CompoundView:
     income_root: str = "Income:"
     expenses_root: str = "Expenses:"
     queries: QueriesView | None = None  # when the build has a snapshot of the owners' queries
+    fees: FeesView | None = None  # when the compound bills its fees per unit (units.csv)
 
     @property
     def id(self) -> str:
@@ -186,7 +188,8 @@ def build_view(books: Books, snapshot: Snapshot | None = None) -> CompoundView:
     fee_by_year: dict[int, Decimal] = defaultdict(Decimal)
     sheets: dict[str, list[dict[str, str]]] = {}
     last_date = None
-    accounts = chart_of(entries).names
+    chart = chart_of(entries)
+    accounts = chart.names
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
@@ -237,8 +240,13 @@ def build_view(books: Books, snapshot: Snapshot | None = None) -> CompoundView:
     ledger_files = sorted(books.files)
     queries = build_queries(snapshot, compound.id, profile, (item.voucher for item in items)) \
         if snapshot is not None else None
+    # As of the last date in the books: a month-end balance assertion dated the 1st says its month is complete.
+    books_end = max((e.date for e in entries if isinstance(e, (data.Transaction, data.Balance))), default=None)
+    fees = build_fees(compound, entries, chart, currency, books_end)
+    if fees is not None:
+        fees.unit_pages = profile.unit_pages if profile else True
     return CompoundView(compound, accounts, dict(sorted(years.items())), items, dict(fund_balance), last_date,
-                        budgets, dict(fee_by_year), ledger_files, income_root, expenses_root, queries)
+                        budgets, dict(fee_by_year), ledger_files, income_root, expenses_root, queries, fees)
 
 
 def _budget_view(compound: Compound, budget: Budget, year: Year | None, fee_booked: Decimal, expenses_root: str,
