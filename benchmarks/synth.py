@@ -13,7 +13,11 @@ writes a repository-shaped tree that passes every rule:
     OUT/budgets/bench/<YYYY>.yaml            caps comfortably above spending
     OUT/notices/bench/<YYYY-MM-DD>-budget-<YYYY>.md   the passed budget votes
 
-The books hold exactly N transactions: per household property fee receipts, itemised parking
+    OUT/ledgers/bench/units.csv              the public unit roster (2,000 units from 50k transactions)
+
+The books hold exactly N transactions: daily batch property-fee receipts, each with a detail sheet
+unit,period,amount (most units pay each month, about 5% prepay the year in January, about 3% never
+pay), itemised parking
 and advertising lump sums with detail sheets, bank interest, contract and sundry expenses
 (evidence on every entry at or above the threshold), the trustee fee at each month end
 (round-half-up of the base rate x the year's income so far, less what was booked before) and an
@@ -40,7 +44,7 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 BASE_RATE = Decimal("0.15")
 THRESHOLD = Decimal("500.00")
-FEE_PER_M2 = Decimal("2.50")  # property fee, CNY per m² per month
+FEE_PER_M2 = Decimal("3.50")  # property fee, CNY per m² per month
 FUND = "Assets:Bank:Fund"
 TRUSTEE_FEE = "Expenses:TrusteeFee"
 
@@ -134,7 +138,9 @@ SUNDRIES = [
     ("Expenses:Cleaning", "清泉保洁服务有限公司", ["保洁耗材", "垃圾清运加班"]),
 ]
 
-FIXED_PER_MONTH = len(CONTRACTS) + 3 + 1 + 1  # contracts, three lump sums, interest, trustee fee
+FIXED_PER_MONTH = len(CONTRACTS) + 2 + 1 + 1 + 28  # contracts, two lump sums, interest, trustee fee, fee days
+CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # as trustfund units gives them
+UNITS_FROM_50K = 2000
 INVOICE_FILES = 4  # shared evidence PDFs per month for sundry spending
 
 MINIMAL_PDF = (
@@ -162,33 +168,36 @@ class Txn:
     postings: list[tuple[str, Decimal | None]]  # None: the fund posting, left to interpolation
     meta: list[tuple[str, str]] = field(default_factory=list)
     sheet: tuple[str, list[tuple[str, str, Decimal]]] | None = None  # (suffix, rows)
+    header: str = "unit,item,amount"
     evidence: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Household:
-    code: str
+    code: str  # an opaque roster code
     building: int
     area: Decimal
-    fee: Decimal
+    fee: Decimal  # the month's due: area x rate, half up to the cent
+    habit: str  # "monthly", "prepays" (the year in January) or "never"
 
 
 def households_for(count: int, rng: random.Random) -> list[Household]:
-    """Unit codes building-unit-floor+door: 3 units a building, 18 floors, 2 doors a floor."""
+    """108 units a building, areas from a few layouts per building, random 8-character codes."""
     result = []
+    taken: set[str] = set()
+    layouts: list[Decimal] = []
     for i in range(count):
-        building, rest = divmod(i, 108)
-        unit, rest = divmod(rest, 36)
-        floor, door = divmod(rest, 2)
-        area = Decimal(rng.randint(6000, 16000)).scaleb(-2)
-        result.append(
-            Household(
-                f"{building + 1}-{unit + 1}-{floor + 1}{door + 1:02d}",
-                building + 1,
-                area,
-                money(area * FEE_PER_M2),
-            )
-        )
+        building = i // 108 + 1
+        if i % 108 == 0:
+            layouts = [Decimal(rng.randint(6000, 16000)).scaleb(-2) for _ in range(3)]
+        code = ""
+        while not code or code in taken:
+            code = "".join(rng.choice(CODE_ALPHABET) for _ in range(8))
+        taken.add(code)
+        roll = rng.random()
+        habit = "never" if roll < 0.03 else "prepays" if roll < 0.08 else "monthly"
+        area = layouts[i % 3]
+        result.append(Household(code, building, area, money(area * FEE_PER_M2), habit))
     return result
 
 
@@ -221,7 +230,7 @@ def yaml_amount(value: Decimal) -> str:
 
 
 class Books:
-    def __init__(self, transactions: int, seed: int, start_year: int, years: int) -> None:
+    def __init__(self, transactions: int, seed: int, start_year: int, years: int, units: int | None = None) -> None:
         self.rng = random.Random(seed)
         self.start_year = start_year
         self.years = years
@@ -233,7 +242,9 @@ class Books:
                 f"synth: {transactions} transactions over {self.month_count} months is too few "
                 f"(need at least {(FIXED_PER_MONTH + 9) * self.month_count}); use fewer --years"
             )
-        self.households = households_for(max(2, round(variable * 0.78)), self.rng)
+        small = max(2, round(per_month * 1.5))
+        count = units if units is not None else UNITS_FROM_50K if transactions >= 50_000 else small
+        self.households = households_for(count, self.rng)
         self.floor_area = sum((h.area for h in self.households), ZERO)
         self.parking_spaces = max(5, len(self.households) // 4)
         self.space_rent = {
@@ -257,16 +268,20 @@ class Books:
         invoices = [f"{folder}/invoices-{i + 1}.pdf" for i in range(INVOICE_FILES)]
         txns: list[Txn] = []
 
+        # Fees: one batch receipt per day money arrived, with a sheet of the units that paid that day.
+        by_day: dict[int, list[tuple[str, str, Decimal]]] = {}
+        period = f"{year}-{month:02d}"
         for house in self.households:
-            txns.append(
-                Txn(
-                    rng.randint(1, last - 1),
-                    f"{house.building}号楼业主",
-                    f"{house.code} {label}物业费",
-                    [(FUND, house.fee), ("Income:PropertyFees", -house.fee)],
-                    meta=[("unit", house.code)],
-                )
-            )
+            if house.habit == "never" or (house.habit == "prepays" and month != 1):
+                continue
+            if house.habit == "prepays":
+                row = (house.code, f"{year}-01..{year}-12", house.fee * 12)
+            else:
+                row = (house.code, period, house.fee)
+            by_day.setdefault(min(rng.randint(1, 28), last - 1), []).append(row)
+        for day in sorted(by_day):
+            txns.append(self.lump(day, "物业费收款", f"{month}月{day}日物业费到账（{len(by_day[day])}笔）",
+                                  "Income:PropertyFees", "fees", by_day[day], header="unit,period,amount"))
 
         rows = [(space, f"{label}月租车位", rent) for space, rent in self.space_rent.items()]
         txns.append(self.lump(3, "月租车位业主", f"{label}月租车位停车费", "Income:Parking", "parking", rows))
@@ -320,6 +335,8 @@ class Books:
                 )
             )
 
+        if size - len(txns) - 1 < 0:
+            raise SystemExit(f"synth: {size} transactions in {year}-{month:02d} are too few; use fewer --years")
         for _ in range(size - len(txns) - 1):
             account, payee, narrations = rng.choice(SUNDRIES)
             roll = rng.random()
@@ -354,9 +371,10 @@ class Books:
         account: str,
         suffix: str,
         rows: list[tuple[str, str, Decimal]],
+        header: str = "unit,item,amount",
     ) -> Txn:
         total = sum((amount for _, _, amount in rows), ZERO)
-        return Txn(day, payee, narration, [(FUND, total), (account, -total)], sheet=(suffix, rows))
+        return Txn(day, payee, narration, [(FUND, total), (account, -total)], sheet=(suffix, rows), header=header)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -402,7 +420,7 @@ class Books:
                 if txn.sheet:
                     suffix, rows = txn.sheet
                     name = f"{voucher}-{suffix}.csv"
-                    sheet = ["unit,item,amount"]
+                    sheet = [txn.header]
                     sheet.extend(f"{unit},{item},{amount}" for unit, item, amount in rows)
                     (folder / name).write_text("\n".join(sheet) + "\n", encoding="utf-8")
                     lines.append(f'  detail: "{rel_folder}/{name}"')
@@ -465,6 +483,11 @@ class Books:
                 )
 
         self.write_profile(ledger)
+        (ledger / "units.csv").write_text(
+            "unit,building,area,since\n"
+            + "".join(f"{h.code},{h.building}号楼,{h.area},{self.start_year}-01\n" for h in self.households),
+            encoding="utf-8",
+        )
         self.write_budgets_and_votes(budgets, notices)
 
     def write_profile(self, ledger: Path) -> None:
@@ -517,6 +540,7 @@ class Books:
                 f"approved_by: {slug}\n"
                 "trustee:\n"
                 f"  base_rate: {BASE_RATE}\n"
+                f"fees:\n  rate: {FEE_PER_M2}\n"
                 "income:\n" + "\n".join(income) + "\n"
                 "lines:\n" + "\n".join(lines) + "\n",
                 encoding="utf-8",
@@ -579,10 +603,12 @@ def main(argv: list[str] | None = None) -> int:
         help="years of books (default: 1 below 5k, 2 below 50k, else 5)",
     )
     parser.add_argument("--start-year", type=int, default=2021)
+    parser.add_argument("--units", type=int, default=None, help=f"units in the roster (default: {UNITS_FROM_50K} "
+                        "from 50k transactions, else one and a half per transaction a month)")
     args = parser.parse_args(argv)
     years = args.years or default_years(args.transactions)
     started = time.perf_counter()
-    books = Books(args.transactions, args.seed, args.start_year, years)
+    books = Books(args.transactions, args.seed, args.start_year, years, args.units)
     books.write(args.out)
     print(
         f"synth: {books.transaction_count} transactions, {len(books.households)} households, "

@@ -243,8 +243,8 @@ def write_private_roster(c: Compound, books: Books) -> None:
 
 
 # The scaffold's standard chart (generator/books/scaffold.py), plus a sub-account for elevator repairs.
-ACCOUNTS_COMMON = list(ACCOUNTS)
-ACCOUNTS_COMMON.insert([a[0] for a in ACCOUNTS].index("Expenses:Repairs") + 1,
+ACCOUNTS_COMMON = [a for a in ACCOUNTS if a[3] != "liability"]  # no unit has paid beyond its dues
+ACCOUNTS_COMMON.insert([a[0] for a in ACCOUNTS_COMMON].index("Expenses:Repairs") + 1,
                        ("Expenses:Repairs:Elevator", "电梯维修费", "Elevator repairs", None))
 
 BUDGET_LINES = [
@@ -1630,7 +1630,13 @@ def summary(c: Compound, books: Books, budgets: dict[int, dict[str, object]]) ->
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verify", action="store_true", help="only check what is on disk")
+    ap.add_argument("--private-rosters", action="store_true",
+                    help=f"only write the fictitious private rosters to {PRIVATE_ROSTERS.relative_to(ROOT)}/")
     args = ap.parse_args(argv)
+    if args.private_rosters:
+        for c in COMPOUNDS:
+            write_private_roster(c, Books(c))
+        return 0
     if not args.verify:
         generate()
     bad = 0

@@ -133,7 +133,7 @@ def test_month_year_and_budget_totals_equal_beancounts_own_sums(example_site: Pa
 def test_the_trustee_statement_shows_the_released_bonus(example_site: Path) -> None:
     html = page(example_site, "hetang-court/budget/2025")
     assert "已由考核评分释放" in html and "考核评分 93" in html
-    assert "基本酬金（2,122,235.57 × 12%）" in html
+    assert "基本酬金（1,988,689.89 × 12%）" in html
     html = page(example_site, "hetang-court/budget/2026")
     assert "尚未释放（需考核评分达到 90 分）" in html
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 ACCOUNTS = (
     ("Assets:Bank:Fund", "共有资金账户", "Common fund bank account", None),
+    ("Liabilities:AdvanceFees", "预收物业费", "Fees received in advance", "liability"),  # beyond the dues, by unit
     ("Equity:Opening", "期初结余", "Opening balance", None),
     ("Income:PropertyFees", "物业费", "Property fees", "fees"),
     ("Income:Parking", "停车费", "Parking income", "itemised"),
@@ -54,6 +55,13 @@ class ScaffoldError(Exception):
     pass
 
 
+def _kind(kind: str | None) -> str:
+    """An income account's kind, or the mark of a liability the fund may settle."""
+    if kind == "liability":
+        return "  liability: TRUE\n"
+    return f'  income: "{kind}"\n' if kind else ""
+
+
 def scaffold(root: Path, compound_id: str, name: str | None = None, name_en: str | None = None,
              today: datetime.date | None = None) -> list[Path]:
     today = today or datetime.date.today()
@@ -62,7 +70,7 @@ def scaffold(root: Path, compound_id: str, name: str | None = None, name_en: str
         raise ScaffoldError(f"ledgers/{compound_id} already exists; nothing was changed")
     opened = today.replace(day=1).isoformat()
     chart = "".join(
-        f'{opened} open {account} CNY\n  name: "{zh}"\n  name_en: "{en}"\n' + (f'  income: "{kind}"\n' if kind else "")
+        f'{opened} open {account} CNY\n  name: "{zh}"\n  name_en: "{en}"\n' + _kind(kind)
         + "\n" for account, zh, en, kind in ACCOUNTS)
     files = {
         folder / "compound.yaml": PROFILE.format(name=_yaml_text(name or compound_id),

@@ -21,7 +21,7 @@ from typing import IO, Any
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from generator.books.notices import Notice
 from generator.money import share
@@ -75,6 +75,7 @@ class SiteBuilder:
         self.repo_url = repo_url.rstrip("/") if repo_url else None
         self.env = environment()
         self.site = Site()
+        self.provenance = ""  # the footer's provenance line, for the pages written whole (unit pages)
 
     def put(self, uri: str, write: Callable[[IO[str]], object]) -> None:
         """A generated file: written straight to the spool folder if there is one (MkDocs copies it from
@@ -452,8 +453,9 @@ class SiteBuilder:
                 title=self.w("unit_title", code=code), months=months, owed=statement.owed,
                 area=self.w("unit_area", building=unit.building, area=money(unit.area)),
                 balance=self.w("unit_balance", date=self.w.month(*fees.last_complete)),
-                css=rel(here, urls.asset("trustfund.css")), home=rel(here, urls.compound(view.id)),
-                policy=unit_policy())
+                css=rel(here, urls.asset("trustfund.css")), icon=rel(here, "assets/images/favicon.png"),
+                home=rel(here, urls.compound(view.id)),
+                policy=unit_policy(), provenance=Markup(self.provenance))  # noqa: S704 — escaped by footer()
             self.site.files[f"{here}index.html"] = html.encode("utf-8")
 
     def headline_rates(self, view: CompoundView) -> Row | None:
@@ -555,8 +557,9 @@ def build_site(views: list[CompoundView], language: str, repo_url: str | None, s
                provenance: Provenance | None = None, built: datetime.date | None = None) -> Site:
     """Every page and file of the site, with its navigation and footer, from the owners' views of the books."""
     builder = SiteBuilder(language, repo_url, spool, histories)
+    builder.provenance = builder.footer(provenance or Provenance(None, None), built or datetime.date.today())
     site = builder.build(views)
-    site.footer = builder.footer(provenance or Provenance(None, None), built or datetime.date.today())
+    site.footer = builder.provenance
     return site
 
 
