@@ -138,7 +138,7 @@ SUNDRIES = [
     ("Expenses:Cleaning", "清泉保洁服务有限公司", ["保洁耗材", "垃圾清运加班"]),
 ]
 
-FIXED_PER_MONTH = len(CONTRACTS) + 2 + 1 + 1 + 28  # contracts, two lump sums, interest, trustee fee, fee days
+FIXED_PER_MONTH = len(CONTRACTS) + 3 + 1 + 1 + 28  # contracts, three lump sums, interest, trustee fee, fee days
 CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # as trustfund units gives them
 UNITS_FROM_50K = 2000
 INVOICE_FILES = 4  # shared evidence PDFs per month for sundry spending

@@ -52,7 +52,7 @@ def format_share(share: Decimal | None) -> str:
     """A share as a percentage to one decimal (``97.0%``), or a dash when there is none."""
     if share is None:
         return "—"
-    return f"{(share * 100).quantize(Decimal('0.1')):,.1f}%"
+    return f"{(share * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,.1f}%"
 
 
 def format_rate(rate: Decimal) -> str:

@@ -8,6 +8,9 @@ loader: ``plugin "generator.rules"`` in ``main.beancount``.
 
 from __future__ import annotations
 
+import csv
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,11 @@ import pytest
 from beancount import loader
 
 from generator.audit.check import check
+from generator.cli import main
 from generator.findings import Finding
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLES = ("qingshui-garden", "hetang-court")
 
 PROFILE = """\
 name: 测试花园
@@ -161,3 +168,34 @@ def books(repo: Repo, request: pytest.FixtureRequest) -> Repo:
 
 def only(findings: list[Finding], rule: str) -> list[Finding]:
     return [finding for finding in findings if finding.rule == rule]
+
+
+# The example compounds, built once for the whole session (the fees tests and their browser tests share it)
+
+
+def roster_codes(path: Path, column: str) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return [row[column] for row in csv.DictReader(file)]
+
+
+@pytest.fixture(scope="session")
+def example_rosters() -> dict[str, Path]:
+    """The example compounds' fictitious private rosters (door numbers beside codes) in the git-ignored build/.
+
+    A fresh clone has none: ``examples/make_examples.py --private-rosters`` writes them, here too when they are
+    missing or out of step with ``units.csv``.
+    """
+    rosters = {cid: PROJECT / "build" / "rosters" / f"{cid}.csv" for cid in EXAMPLES}
+    if any(not path.is_file() or roster_codes(path, "code") != roster_codes(
+            PROJECT / "ledgers" / cid / "units.csv", "unit") for cid, path in rosters.items()):
+        subprocess.run([sys.executable, str(PROJECT / "examples" / "make_examples.py"), "--private-rosters"],
+                       check=True, capture_output=True, timeout=120)
+    return rosters
+
+
+@pytest.fixture(scope="session")
+def examples_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``trustfund build`` of the repository's example books, once per session, into a temporary folder."""
+    site = tmp_path_factory.mktemp("examples") / "site"
+    assert main(["--root", str(PROJECT), "build", "--site-dir", str(site)]) == 0
+    return site

@@ -167,7 +167,7 @@ def parse_budget(doc: ys.Document) -> Budget:
         unknown = sorted(set(entry) - AMENDMENT_KEYS)
         if unknown:
             raise ys.YamlProblem(doc.line("amendments", index, unknown[0]),
-                                 f"unknown key '{unknown[0]}' in an amendment (allowed: approved_by, lines)")
+                                 f"unknown key '{unknown[0]}' in an amendment (allowed: approved_by, lines, fees)")
         approved_by = ys.text(doc, entry.get("approved_by"), "amendments", index, "approved_by")
         changes = _accounts(doc, entry.get("lines") or {}, "amendments", "Expenses", index, "lines", signed=True)
         for budget_line in changes:

@@ -6,7 +6,8 @@ When a compound keeps a unit roster (``units.csv``), a property-fee receipt
 sheet adds up to the receipt. A row is refused for a unit code the roster does
 not have, a period before the unit's first billed month, or paying more than
 the unit-month's due (a prepaid range is split evenly, the odd cents on its
-last month, and checked month by month, across every receipt so far). Money
+last month, and checked month by month, across every receipt so far). A
+budget's rate for a building no unit of the roster is in is refused too. Money
 that really arrived beyond the dues is booked to the advance-receipts
 liability (预收款) with the unit's code::
 
@@ -40,4 +41,17 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any], compound: C
         return []  # fee receipts are lump sums until the compound keeps a roster
     _, problems = fee_payments(entries, chart_of(entries), profile.currency, compound.roster,
                                Dues(compound.budgets), compound.vouchers)
-    return [err.make(err.FeesError, problem.entry.meta, problem.message, problem.entry) for problem in problems]
+    errors = [err.make(err.FeesError, problem.entry.meta, problem.message, problem.entry) for problem in problems]
+    # A building's own rate under a label no unit has (3号搂 for 3号楼) would bill that building at the default.
+    known = compound.roster.buildings
+    for budget in compound.budgets.values() if known else ():  # an unreadable roster is reported on its own
+        for standard in (budget.fees, *(amendment.fees for amendment in budget.amendments)):
+            if standard is None:
+                continue
+            for building in standard.buildings:
+                if building not in known:
+                    errors.append(err.make(err.FeesError, err.source(budget.path, standard.line),
+                                           f"the fee standard's buildings name {building[:40]!r}, which no unit of "
+                                           f"units.csv is in; write the label as units.csv does "
+                                           f"({', '.join(known[:20])})"))
+    return errors

@@ -59,7 +59,7 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
             if key in PERSONAL_KEYS and not (key == "name" and isinstance(entry, (data.Open, data.Commodity))):
                 errors.append(err.make(err.PrivacyError, where,
                                        f"'{key}:' is a person's name or contact field; never record personal data — "
-                                       "refer to the unit by its code (unit: \"3-2-501\")", entry))
+                                       "refer to the unit by its roster code (unit: \"a3f9k2m7\")", entry))
     ledger_files = [Path(name) for name in options_map.get("include") or [options_map["filename"]]]
     # An organisation's office line under ``contact:`` is published on purpose; only that exact number on
     # its own line is passed over (a mobile there is refused by the profile's schema and here alike).

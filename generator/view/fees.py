@@ -107,8 +107,10 @@ def build_fees(compound: Compound, entries: Iterable[data.Directive], chart: Cha
     dues = Dues(compound.budgets)
     payments, _ = fee_payments(entries, chart, currency, roster, dues, compound.vouchers)
     by_unit_month: dict[tuple[str, Month], list[Payment]] = {}
+    paid_to: dict[str, Month] = {}  # the last month each unit has paid for, later than today when prepaid
     for payment in payments:
         by_unit_month.setdefault((payment.unit, payment.month), []).append(payment)
+        paid_to[payment.unit] = max(payment.month, paid_to.get(payment.unit, payment.month))
     current: Month = (as_of.year, as_of.month)
     # The month of the last date is complete only on its last day; otherwise the month before it is the last.
     complete_today = (as_of + datetime.timedelta(days=1)).day == 1
@@ -120,15 +122,17 @@ def build_fees(compound: Compound, entries: Iterable[data.Directive], chart: Cha
         view.by_month[month] = {TOTAL: Collection(), **{b: Collection() for b in view.buildings}}
     for unit in roster.units.values():
         statement = UnitStatement(unit, [], last_complete)
-        for month in view.months:
+        # A unit's statement runs to this month, or on to the last month it has paid for in advance.
+        for month in months(first, max(current, paid_to.get(unit.code, current))):
             due = dues.due(unit, month)
             if due is None or month < unit.since:
                 continue
             paid_for = by_unit_month.get((unit.code, month), [])
             paid = sum((p.amount for p in paid_for), ZERO)
             statement.months.append(UnitMonth(month, due, paid, tuple(paid_for)))
-            view.by_month[month][TOTAL].add(due, paid)
-            view.by_month[month][unit.building].add(due, paid)
+            if month in view.by_month:
+                view.by_month[month][TOTAL].add(due, paid)
+                view.by_month[month][unit.building].add(due, paid)
         view.units[unit.code] = statement
         owed = statement.owed
         if owed > 0:
@@ -157,20 +161,23 @@ class Bill:
     building: str
     area: Decimal
     rate: Decimal | None
-    due: Decimal
+    due: Decimal  # what is still due for the month: its due less what was paid for it (in advance, say)
     arrears: Decimal  # owed for the months before this one
 
 
 def bills(fees: FeesView, compound: Compound, private: Iterable[PrivateUnit], month: Month) -> list[Bill]:
     """The bills of a month for the units of the private roster that the public roster knows."""
     found = []
+    dues = Dues(compound.budgets)
     for unit in private:
         statement = fees.units.get(unit.code)
         if statement is None:
             continue
         budget = compound.budgets.get(month[0])
         standard = budget.fee_standard(month[1]) if budget is not None and budget.approved else None
-        due = next((m.due for m in statement.months if m.month == month), ZERO)
+        # The month may lie past the books' last date (next month's bills): its due is computed, not looked up.
+        paid = sum((m.paid for m in statement.months if m.month == month), ZERO)
+        due = (dues.due(statement.unit, month) or ZERO) - paid
         arrears = sum((m.due - m.paid for m in statement.months if m.month < month), ZERO)
         found.append(Bill(unit.code, unit.door, statement.unit.building, statement.unit.area,
                           standard.rate_for(statement.unit.building) if standard else None, due, arrears))
