@@ -287,7 +287,6 @@ class Compound:
     cleaning_payee: tuple[str, str]
     vote_dates: dict[int, dt.date]  # budget year -> vote date
     assessment_date: dt.date
-    reports: list[tuple[dt.date, int, int]]  # (notice date, year, month)
     minutes_date: dt.date
     elec: tuple[int, int]
     water: tuple[int, int]
@@ -354,7 +353,6 @@ QINGSHUI = Compound(
     cleaning_payee=("清水保洁服务有限公司", "Qingshui Cleaning Services Co., Ltd."),
     vote_dates={2025: dt.date(2024, 12, 21), 2026: dt.date(2025, 12, 20)},
     assessment_date=dt.date(2026, 1, 18),
-    reports=[(dt.date(2025, 7, 6), 2025, 6), (dt.date(2026, 4, 8), 2026, 3)],
     minutes_date=dt.date(2025, 9, 13),
     elec=(5600, 9200),
     water=(1700, 2900),
@@ -417,7 +415,6 @@ HETANG = Compound(
     cleaning_payee=("荷塘保洁服务有限公司", "Hetang Cleaning Services Co., Ltd."),
     vote_dates={2025: dt.date(2024, 12, 14), 2026: dt.date(2025, 12, 13)},
     assessment_date=dt.date(2026, 1, 20),
-    reports=[(dt.date(2025, 10, 9), 2025, 9), (dt.date(2026, 6, 6), 2026, 5)],
     minutes_date=dt.date(2025, 11, 22),
     elec=(13500, 20500),
     water=(3900, 6100),
@@ -1086,7 +1083,16 @@ def pct(a: Decimal | int, b: Decimal | int) -> str:
 
 
 def front(fields: list[tuple[str, str]]) -> str:
-    return "---\n" + "".join(f"{k}: {v}\n" for k, v in fields) + "---\n\n"
+    """Front matter; a value that starts with a newline is a block (a list of items, one a line)."""
+    return "---\n" + "".join(f"{k}:{v}\n" if v.startswith("\n") else f"{k}: {v}\n"
+                             for k, v in fields) + "---\n\n"
+
+
+def flow_str(s: str) -> str:
+    """A string inside a YAML flow mapping ({...}), where a comma or bracket would end it."""
+    if yaml_str(s) == s and not any(ch in s for ch in ",[]{}"):
+        return s
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 FOOT = ("\n*本公告为虚构示例，所有名称与数字均为虚构。 / "
@@ -1228,19 +1234,21 @@ def write_notices(c: Compound, books: Books, budgets: dict[int, dict[str, object
     # 3. assessment of 2025
     d = c.assessment_date
     s = c.score_2025
-    parts = [("服务质量（保洁、秩序、绿化）", 30), ("财务公开与账目规范", 25),
-             ("业主满意度调查", 25), ("设施设备与安全管理", 20)]
+    parts = [("服务质量（保洁、秩序、绿化）", "Service quality (cleaning, order, greening)", 30),
+             ("财务公开与账目规范", "Open and orderly books", 25),
+             ("业主满意度调查", "Owners' satisfaction survey", 25),
+             ("设施设备与安全管理", "Facilities, equipment and safety", 20)]
     lost = 100 - s
     scores = []
-    for i, (label, full) in enumerate(parts):
+    for i, (label, label_en, full) in enumerate(parts):
         take = lost if i == len(parts) - 1 else min(lost, rng.randint(0, max(0, lost // 2 + 1)))
         take = min(take, full)
         lost -= take
-        scores.append((label, full, full - take))
-    assert sum(x[2] for x in scores) == s
-    table = "| 评分项目 | 满分 | 得分 |\n| --- | ---: | ---: |\n" + "".join(
-        f"| {label} | {full} | {got} |\n" for label, full, got in scores
-    ) + f"| 合计 | 100 | {s} |\n"
+        scores.append((label, label_en, full, full - take))
+    assert sum(x[3] for x in scores) == s
+    # The scoring sheet (评分细则) is data the check adds up; the site shows it as a table, so the body has none.
+    items = "".join(f"\n  - {{name: {flow_str(label)}, name_en: {flow_str(label_en)}, weight: {full}, score: {got}}}"
+                    for label, label_en, full, got in scores)
     if c.bonus_rate is not None:
         bonus = q(c.bonus_rate * books.income_by_year[2025])
         verdict = (f"评分达到{c.bonus_min_score}分，依照受托合同，受托人可计提2025年度绩效奖励，"
@@ -1256,6 +1264,7 @@ def write_notices(c: Compound, books: Books, budgets: dict[int, dict[str, object
         ("kind", "assessment"),
         ("year", "2025"),
         ("score", str(s)),
+        ("items", items),
         ("summary", f"2025年度受托人考核得分{s}分。"),
         ("summary_en", f"The trustee scored {s} in the 2025 assessment."),
     ], f"""
@@ -1263,47 +1272,12 @@ def write_notices(c: Compound, books: Books, budgets: dict[int, dict[str, object
 对受托人{c.trustee[0]}2025年度的服务进行了考核，
 其中业主满意度调查共回收有效问卷{questionnaires}份。
 
-{table}
 {verdict}
 """)
 
-    # 4. monthly reports
-    for d, y, m in c.reports:
-        txns = [t for t in books.txns if t.ym == (y, m)]
-        inc: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        exp: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for t in txns:
-            for acc, a in t.postings:
-                if acc.startswith("Income:"):
-                    inc[acc] -= a
-                elif acc.startswith("Expenses:"):
-                    key = "Expenses:Repairs" if acc.startswith("Expenses:Repairs") else acc
-                    exp[key] += a
-        end = sum((a for t in books.txns if t.date <= last_day(y, m) for acc, a in t.postings
-                   if acc == FUND), ZERO)
-        rows_i = "".join(f"| {LINE_ZH[k]} | {fmt_zh(inc[k])} |\n" for k in LINE_ZH if k in inc)
-        rows_e = "".join(f"| {LINE_ZH[k]} | {fmt_zh(exp[k])} |\n" for k in LINE_ZH if k in exp)
-        ti, te = sum(inc.values(), ZERO), sum(exp.values(), ZERO)
-        put(d, f"monthly-report-{y}-{m:02d}", [
-            ("title", f"{y}年{m}月共有资金收支公示"),
-            ("title_en", f"Common fund report for {calendar.month_name[m]} {y}"),
-            ("date", d.isoformat()),
-            ("kind", "report"),
-        ], f"""
-{y}年{m}月共有资金收支情况公示如下，每一笔收支及其凭证均可在本站“{y}年{m}月”页面查看。
+    # Monthly reports are not written by hand: the site builds each month's report from the books.
 
-| 收入 | 金额（元） |
-| --- | ---: |
-{rows_i}| **收入合计** | **{fmt_zh(ti)}** |
-
-| 支出 | 金额（元） |
-| --- | ---: |
-{rows_e}| **支出合计** | **{fmt_zh(te)}** |
-
-{m}月末共有资金银行账户余额为{fmt_zh(end)}元。业主如对任何一笔收支有疑问，可通过各条目旁的“质询”链接提出。
-""")
-
-    # 5. minutes
+    # 4. minutes
     d = c.minutes_date
     members = rng.randint(5, 7)
     put(d, "committee-meeting-minutes", [
@@ -1331,12 +1305,14 @@ PRIV_PHONE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
 PRIV_LONG = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
 PERSON_NAMES = ["张三", "李四", "王五", "赵六"]
 NOTICE_KEYS = {"title", "title_en", "date", "kind", "matter", "households", "area", "result",
-               "year", "score", "summary", "summary_en"}
+               "year", "score", "items", "summary", "summary_en"}
 
 
 def load_books(cid: str) -> tuple[list[object], list[object]]:
     from beancount import loader
 
+    # Beancount would otherwise leave a pickle cache beside a slow load, which the source lint refuses.
+    loader.initialize(use_cache=False)
     led = ROOT / "ledgers" / cid
     try:
         import generator.rules  # noqa: F401
@@ -1395,6 +1371,13 @@ def verify(c: Compound) -> list[str]:
                 problems.append(f"{p.name}: approval")
             if fm["result"] != "passed":
                 problems.append(f"{p.name}: result")
+        if fm["kind"] == "assessment":
+            items = fm.get("items") or []
+            if not items or sum(i["weight"] for i in items) != 100 or any(
+                    not 0 <= i["score"] <= i["weight"] or not i.get("name_en") for i in items):
+                problems.append(f"{p.name}: scoring sheet")
+            if sum(i["score"] for i in items) != fm["score"]:
+                problems.append(f"{p.name}: items do not add up to the score")
 
     # budgets
     budgets = {}

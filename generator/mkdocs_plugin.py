@@ -74,8 +74,12 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             self.cleanup()
             raise PluginError(f"trustfund: {problem}") from None
         self.site = build_site(publication.views, self.config.language, config.repo_url, Path(self.spool.name),
-                               publication.histories, publication.provenance, datetime.date.today())
+                               publication.histories, publication.provenance, datetime.date.today(),
+                               config.site_url or None)
         self.checked = None  # a rebuild under `serve` reloads the books
+        config.extra["trustfund"] = dict(self.site.head)  # the feed and share image, for overrides/main.html
+        if "feed" not in self.site.head:
+            log.info("no site_url in mkdocs.yml: no Atom feed (it needs the site's absolute address)")
         for note in publication.notes:
             log.info(note)
         if config.nav is None:
@@ -104,6 +108,9 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.site.pages.get(page.file.src_uri) if self.site else None
+        if generated is not None:  # for site_src/overrides/main.html's share tags; the theme prints meta unescaped
+            page.meta["share_title"] = str(escape(generated.share_title))
+            page.meta["description"] = str(escape(generated.description))
         body = generated.html if generated is not None else html
         return body + (self.site.footer if self.site else "")
 

@@ -62,4 +62,5 @@ def _swap(staging: Path, site_dir: Path) -> None:
 def serve_site(root: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve
 
-    serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    # The preview lives at the root of its own address, whatever path the published site_url has.
+    serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, site_url=f"http://{dev_addr}/")

@@ -23,6 +23,9 @@ from generator.cli import main
 from generator.findings import Finding
 
 PROJECT = Path(__file__).resolve().parent.parent
+# Beancount writes a pickle cache beside a ledger whose load takes over a second (as on a busy machine); the
+# lint refuses such a file, so no test may leave one in the example books.
+loader.initialize(use_cache=False)
 EXAMPLES = ("qingshui-garden", "hetang-court")
 
 PROFILE = """\

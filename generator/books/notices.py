@@ -3,7 +3,16 @@
 Budgets cite vote notices by slug in ``approved_by``; assessments release the
 trustee's bonus. A vote's figures are checked against the Civil Code's
 thresholds (Art. 278) so a notice cannot claim ``passed`` for a vote that
-did not pass.
+did not pass, and an assessment's scoring sheet (评分细则) must add up to
+the score it claims::
+
+    kind: assessment
+    year: 2025
+    score: 93
+    items:
+      - {name: 服务质量, name_en: Service quality, weight: 30, score: 26}
+      - {name: 财务公开, name_en: Open books, weight: 25, score: 23}
+      ...                                  # weights add up to 100, scores to 93
 """
 
 from __future__ import annotations
@@ -19,7 +28,10 @@ from generator.books import yamlsource as ys
 
 KINDS = ("announcement", "minutes", "vote", "assessment", "report")
 KEYS = {"title", "title_en", "date", "kind", "matter", "households", "area", "result", "year", "score",
-        "summary", "summary_en"}
+        "items", "summary", "summary_en"}
+ITEM_KEYS = {"name", "name_en", "weight", "score"}
+ITEM_EXAMPLE = "{name: 服务质量, name_en: Service quality, weight: 30, score: 26}"
+FULL_MARKS = Decimal(100)
 NAME_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9][a-z0-9-]*\.md$")
 # Matters that need three quarters of the participating area and households (Civil Code Art. 278).
 SPECIAL_MATTERS = ("maintenance-fund", "rebuild", "common-use", "advertising")
@@ -30,6 +42,17 @@ class Tally:
     total: Decimal
     voted: Decimal
     in_favour: Decimal
+
+
+@dataclass(frozen=True)
+class AssessmentItem:
+    """One line of an assessment's scoring sheet: full marks (``weight``) and the marks given."""
+
+    name: str
+    name_en: str | None
+    weight: Decimal
+    score: Decimal
+    line: int
 
 
 @dataclass
@@ -48,6 +71,7 @@ class Notice:
     result: str | None = None
     year: int | None = None
     score: Decimal | None = None
+    items: list[AssessmentItem] = field(default_factory=list)  # an assessment's scoring sheet; empty if not given
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -105,7 +129,64 @@ def parse_notice(path: Path, text: str, households: int | None, floor_area: Deci
         if score > 100:
             raise ys.YamlProblem(doc.line("score"), f"score must be from 0 to 100, got {score}")
         notice.score = score
+        # Notices written before the scoring sheet existed have none, and a closed month's cannot be changed.
+        if "items" in data:
+            notice.items = _items(doc, data["items"], score)
+    elif "items" in data:
+        raise ys.YamlProblem(doc.line("items"), f"'items' is the scoring sheet of an assessment; a {kind} notice "
+                             "has none, remove it")
     return notice
+
+
+def _items(doc: ys.Document, raw: Any, score: Decimal) -> list[AssessmentItem]:
+    """The scoring sheet: every item within its weight, weights adding up to 100 and scores to ``score``."""
+    if not isinstance(raw, list) or not raw:
+        raise ys.YamlProblem(doc.line("items"), "'items' must be a list of the scoring sheet's items, one per line "
+                             f"as '- {ITEM_EXAMPLE}'")
+    items: list[AssessmentItem] = []
+    lines: dict[str, int] = {}  # name → line, for a repeated item
+    for index, entry in enumerate(raw):
+        line = doc.line("items", index)
+        if not isinstance(entry, dict):
+            raise ys.YamlProblem(line, f"item {index + 1} of the scoring sheet must be a mapping like {ITEM_EXAMPLE}")
+        unknown = sorted(set(entry) - ITEM_KEYS)
+        if unknown:
+            raise ys.YamlProblem(doc.line("items", index, unknown[0]), f"unknown key '{unknown[0]}' in item "
+                                 f"{index + 1} of the scoring sheet (allowed: {', '.join(sorted(ITEM_KEYS))})")
+        for required in ("name", "weight", "score"):
+            value = entry.get(required)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                raise ys.YamlProblem(line, f"item {index + 1} of the scoring sheet has no '{required}'; write it "
+                                     f"like {ITEM_EXAMPLE}")
+        name = ys.text(doc, entry["name"], "items", index, "name")
+        if name in lines:
+            raise ys.YamlProblem(line, f"item '{name}' is already on the scoring sheet at line {lines[name]}; "
+                                 "list each item once")
+        lines[name] = line
+        name_en = ys.text(doc, entry["name_en"], "items", index, "name_en") if entry.get("name_en") is not None \
+            else None
+        weight = ys.amount(doc, entry["weight"], "items", index, "weight", positive=False)
+        points = ys.amount(doc, entry["score"], "items", index, "score", positive=False)
+        if weight <= 0:
+            raise ys.YamlProblem(doc.line("items", index, "weight"), f"item '{name}' has a weight of {weight}; the "
+                                 "weight is the item's full marks and must be more than 0 (leave out an item that "
+                                 "carries no marks)")
+        if points < 0:
+            raise ys.YamlProblem(doc.line("items", index, "score"), f"item '{name}' scores {points}; an item scores "
+                                 f"from 0 up to its weight of {weight}")
+        if points > weight:
+            raise ys.YamlProblem(doc.line("items", index, "score"), f"item '{name}' scores {points}, more than its "
+                                 f"weight (full marks) of {weight}; an item cannot score more than its weight")
+        items.append(AssessmentItem(name, name_en, weight, points, line))
+    weights = sum((item.weight for item in items), Decimal(0))
+    if weights != FULL_MARKS:
+        raise ys.YamlProblem(doc.line("items"), f"the weights of the scoring sheet's items add up to {weights}, "
+                             f"not {FULL_MARKS}; correct the weights so that full marks are {FULL_MARKS}")
+    marks = sum((item.score for item in items), Decimal(0))
+    if marks != score:
+        raise ys.YamlProblem(doc.line("score"), f"score is {score} but the scoring sheet's items (from line "
+                             f"{items[0].line}) add up to {marks}; the score must be the sum of the items' scores")
+    return items
 
 
 def _tally(doc: ys.Document, data: dict[str, Any], key: str, expected_total: int | Decimal | None) -> Tally:

@@ -51,6 +51,14 @@ def releasing_assessment(notices: Iterable[Notice], year: int, min_score: Decima
     return min(passing, key=lambda n: (n.date, n.slug)) if passing else None
 
 
+def shown_assessment(allowed: Allowance, notices: Iterable[Notice], year: int) -> Notice | None:
+    """The assessment a remuneration statement shows: the one that released the bonus, else the year's latest."""
+    if allowed.bonus_notice is not None:
+        return allowed.bonus_notice
+    assessments = [n for n in notices if n.kind == "assessment" and n.year == year]
+    return max(assessments, key=lambda n: (n.date, n.slug)) if assessments else None
+
+
 def allowance(terms: TrusteeTerms, income: Decimal, notices: Iterable[Notice], year: int,
               on: datetime.date | None = None) -> Allowance:
     """What may be drawn for ``year`` on an income base, with the bonus only if released by ``on``."""

@@ -24,11 +24,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from generator.books.notices import Notice
+from generator.books.trustee import Allowance
 from generator.money import share
 from generator.site import charts, urls
 from generator.site.csp import policy as csp_policy
 from generator.site.downloads import write_transactions_csv, write_transactions_json
+from generator.site.feed import FEED, SHARE_IMAGE, atom_feed
 from generator.site.notice_body import render_body
+from generator.site.reports import month_report_page, year_report_page
+from generator.site.share import describe, plain
 from generator.site.urls import rel
 from generator.site.words import Words, money, percent, rate
 from generator.view import CompoundView, History, Month, Provenance, Year
@@ -45,6 +49,8 @@ NO_ROWS: list[Row] = []  # shared, never changed: most items have no queries
 class Page:
     title: str
     html: str
+    share_title: str = ""  # <title> and og:title: compound and page, short (generator/site/share.py)
+    description: str = ""  # og:description and <meta name="description">: the page's first line
 
 
 @dataclass
@@ -53,6 +59,7 @@ class Site:
     files: dict[str, bytes | Path] = field(default_factory=dict)  # "qingshui-garden/data/transactions.csv" → …
     nav: list[NavItem] = field(default_factory=list)  # MkDocs' navigation: compounds and their main sections
     footer: str = ""  # the provenance line under every page, as HTML
+    head: dict[str, str] = field(default_factory=dict)  # for every page's <head>: the feed and the share image
 
 
 def environment() -> Environment:
@@ -76,6 +83,8 @@ class SiteBuilder:
         self.env = environment()
         self.site = Site()
         self.provenance = ""  # the footer's provenance line, for the pages written whole (unit pages)
+        self.provenance_text = ""  # the same line as text, for the printed reports
+        self.site_url: str | None = None  # the site's public address (mkdocs.yml site_url), for QR codes
 
     def put(self, uri: str, write: Callable[[IO[str]], object]) -> None:
         """A generated file: written straight to the spool folder if there is one (MkDocs copies it from
@@ -129,15 +138,18 @@ class SiteBuilder:
             nav.append({str(escape(self.compound_name(view))): sections})  # the theme prints section names unescaped
         return nav
 
-    def footer(self, provenance: Provenance, built: datetime.date) -> str:
-        """The verification line under every page: the commit the books were built from, and when."""
+    def provenance_line(self, provenance: Provenance, built: datetime.date) -> str:
+        """The commit the books were built from, and when, as a line of text."""
         w = self.w
         if provenance.commit:
             when = datetime.datetime.fromisoformat(provenance.commit_time or "")
-            text = w("built_from", commit=provenance.commit[:12], commit_time=f"{w.date(when.date())} {when:%H:%M}",
+            return w("built_from", commit=provenance.commit[:12], commit_time=f"{w.date(when.date())} {when:%H:%M}",
                      built=w.date(built))
-        else:
-            text = w("built_from", commit=w("uncommitted"), commit_time="—", built=w.date(built))
+        return w("built_from", commit=w("uncommitted"), commit_time="—", built=w.date(built))
+
+    def footer(self, provenance: Provenance, built: datetime.date) -> str:
+        """The verification line under every page: the commit the books were built from, and when."""
+        text = self.provenance_line(provenance, built)
         return f'<p class="tf-provenance" data-commit="{escape(provenance.commit or "")}">{escape(text)}</p>'
 
     # names
@@ -242,7 +254,9 @@ class SiteBuilder:
                   for a in accounts]
         self.render(urls.page(here), f"{name} · {self.w.year(year.year)}", "year.html", name=name, year=year,
                     months=months, matrix=matrix, monthly_chart=self.monthly_chart(year, months),
-                    budget_link=rel(here, urls.budget(view.id, year.year)) if year.year in view.budgets else None)
+                    budget_link=rel(here, urls.budget(view.id, year.year)) if year.year in view.budgets else None,
+                    report_link=rel(here, urls.year_report(view.id, year.year)))
+        year_report_page(self, view, name, year)
         ordered = [year.months[n] for n in numbers]
         for index, month in enumerate(ordered):
             self.month_page(view, name, month, ordered[index - 1] if index else None,
@@ -287,17 +301,23 @@ class SiteBuilder:
                     "label": self.w.month(other.year, other.month)}
 
         label = self.w.month(month.year, month.month)
-        history = self.histories.get(view.id)
-        closed = None
-        if history is not None:
-            closure = history.closure_of(month.year, month.month)
-            closed = self.w("month_closed", who=closure.supervisor, date=self._date(closure.date), tag=closure.tag) \
-                if closure else self.w("month_open")
+        closed = self.closed_text(view, month.year, month.month)
+        month_report_page(self, view, name, month)
         self.render(urls.page(here), f"{name} · {label}", "month.html", name=name, label=label, month=month,
                     items=items, prev=neighbour(previous), next=neighbour(following), closed=closed,
                     year_link=rel(here, urls.year(view.id, month.year)), ask=self.ask_panel(view, name, "query"),
+                    report_link=rel(here, urls.report(view.id, month.year, month.month)),
                     query_label=self.w("query"),
                     ask_script=rel(here, urls.asset("trustfund-ask.js")))
+
+    def closed_text(self, view: CompoundView, year: int, month: int) -> str | None:
+        """Whether a month is closed, by which supervisor and when; None without a history."""
+        history = self.histories.get(view.id)
+        if history is None:
+            return None
+        closure = history.closure_of(year, month)
+        return self.w("month_closed", who=closure.supervisor, date=self._date(closure.date), tag=closure.tag) \
+            if closure else self.w("month_open")
 
     def _date(self, iso: str) -> str:
         try:
@@ -470,6 +490,11 @@ class SiteBuilder:
 
     def budget_page(self, view: CompoundView, name: str, year: int) -> None:
         here = urls.budget(view.id, year)
+        self.render(urls.page(here), f"{name} · {self.w.year(year)}{self.w('budget')}", "budget.html", name=name,
+                    **self.budget_values(view, here, year))
+
+    def budget_values(self, view: CompoundView, here: str, year: int) -> dict[str, Any]:
+        """What the budget page shows, for the page at ``here`` (the budget page or the year's report)."""
         budget_view = view.budgets[year]
         notices = view.compound.notices
         approved = notices.get(budget_view.budget.approved_by)
@@ -487,15 +512,32 @@ class SiteBuilder:
                         "share": share(budget_view.actual_income.get(a, Decimal(0)),
                                        budget_view.planned_income.get(a))} for a in accounts]
         trustee = budget_view.trustee
-        self.render(
-            urls.page(here), f"{name} · {self.w.year(year)}{self.w('budget')}", "budget.html", name=name,
+        return dict(
             view=budget_view, lines=lines, total_share=share(budget_view.total_spent, budget_view.total_cap),
             unbudgeted=[(self.account(view, a), v) for a, v in sorted(budget_view.unbudgeted.items())],
             income_rows=income_rows, t=trustee,
             approved_link=rel(here, urls.notice(view.id, approved.slug)) if approved else None,
             approved_title=self.notice_title(approved) if approved else None,
             bonus_link=rel(here, urls.notice(view.id, trustee.allowed.bonus_notice.slug))
-            if trustee and trustee.allowed.bonus_notice else None)
+            if trustee and trustee.allowed.bonus_notice else None,
+            sheet=self.assessment_sheet(view, here, trustee.assessment, trustee.allowed) if trustee else None)
+
+    def assessment_sheet(self, view: CompoundView, here: str, notice: Notice | None,
+                         allowed: Allowance | None) -> Row | None:
+        """What the ``assessment_sheet`` macro shows on page ``here``: the notice's scoring sheet, linked to the
+        notice, with the bonus threshold of the year's terms (``TrusteeStatement.allowed``, when they have a bonus)
+        and whether the bonus was released; None for a notice without a sheet."""
+        if notice is None or not notice.items:
+            return None
+        english = self.language == "en"
+        page = urls.notice(view.id, notice.slug)
+        bonus = allowed is not None and bool(allowed.bonus_rate) and allowed.bonus_min_score is not None
+        return Row(title=self.notice_title(notice), link=None if here == page else rel(here, page),
+                   items=[Row(name=item.name_en if english and item.name_en else item.name, weight=item.weight,
+                              score=item.score) for item in notice.items],
+                   weight=sum((item.weight for item in notice.items), Decimal(0)), score=notice.score,
+                   min_score=allowed.bonus_min_score if allowed is not None and bonus else None,
+                   released=allowed is not None and allowed.bonus_notice is not None)
 
     def notice_title(self, notice: Notice) -> str:
         title_en = notice.front.data.get("title_en")
@@ -516,10 +558,14 @@ class SiteBuilder:
                            "area_participation": share(notice.area.voted, notice.area.total),
                            "households_approval": share(notice.households.in_favour, notice.households.voted),
                            "area_approval": share(notice.area.in_favour, notice.area.voted)}
+            budget = view.budgets.get(notice.year) if notice.year is not None else None
+            statement = budget.trustee if budget is not None else None
             self.render(urls.page(page), self.notice_title(notice), "notice.html", notice=notice,
                         title=self.notice_title(notice), date=self.w.date(notice.date),
                         kind=self.w(f"notice_kind_{notice.kind}"), body=render_body(notice.body),
-                        back=rel(page, here), **tallies)
+                        back=rel(page, here),
+                        sheet=self.assessment_sheet(view, page, notice, statement.allowed if statement else None),
+                        **tallies)
 
     def data_page(self, view: CompoundView, name: str) -> None:
         here = urls.data(view.id)
@@ -554,12 +600,26 @@ class SiteBuilder:
 
 def build_site(views: list[CompoundView], language: str, repo_url: str | None, spool: Path | None = None,
                histories: dict[str, History | None] | None = None,
-               provenance: Provenance | None = None, built: datetime.date | None = None) -> Site:
+               provenance: Provenance | None = None, built: datetime.date | None = None,
+               site_url: str | None = None) -> Site:
     """Every page and file of the site, with its navigation and footer, from the owners' views of the books."""
     builder = SiteBuilder(language, repo_url, spool, histories)
+    builder.site_url = site_url
     builder.provenance = builder.footer(provenance or Provenance(None, None), built or datetime.date.today())
+    builder.provenance_text = builder.provenance_line(provenance or Provenance(None, None),
+                                                      built or datetime.date.today())
     site = builder.build(views)
     site.footer = builder.provenance
+    shares = describe(views, builder.w)
+    for uri, built_page in site.pages.items():
+        shared = shares.get(uri)
+        built_page.share_title = shared.title if shared and shared.title else plain(built_page.title)
+        built_page.description = shared.description if shared else builder.w("site_description")
+    site.head = {"share_image": urls.asset(SHARE_IMAGE)}
+    if site_url:  # Atom needs absolute addresses: without the site's own, there is no feed
+        site.files[FEED] = atom_feed(builder.env, views, builder.w, site_url, site.pages,
+                                     (provenance or Provenance(None, None)).commit_time)
+        site.head |= {"feed": FEED, "feed_title": builder.w("feed_title")}
     return site
 
 

@@ -26,6 +26,16 @@ def month(cid: str, year_number: int, month_number: int) -> str:
     return f"{cid}/{year_number}/{month_number:02d}/"
 
 
+def report(cid: str, year_number: int, month_number: int) -> str:
+    """The month's financial report for the notice board (月度财务报告)."""
+    return f"{month(cid, year_number, month_number)}report/"
+
+
+def year_report(cid: str, year_number: int) -> str:
+    """The year's budget execution for the owners' assembly (年度预算执行情况)."""
+    return f"{year(cid, year_number)}report/"
+
+
 def item(cid: str, year_number: int, month_number: int, voucher: str) -> str:
     return f"{month(cid, year_number, month_number)}#{voucher}"
 

@@ -20,8 +20,9 @@ from generator.books import Books
 from generator.books.budget import Budget, LineUse
 from generator.books.chart import chart_of, covers
 from generator.books.compound import Compound
+from generator.books.notices import Notice
 from generator.books.queries import Snapshot
-from generator.books.trustee import Allowance, allowance, fee_year
+from generator.books.trustee import Allowance, allowance, fee_year, shown_assessment
 from generator.books.vouchers import evidence_names, read_sheet
 from generator.view.fees import FeesView, build_fees
 from generator.view.queries import QueriesView, build_queries
@@ -59,6 +60,8 @@ class Item:
     postings: list[Posting] = field(default_factory=list)
     income: Decimal = ZERO  # in the compound's currency
     spending: Decimal = ZERO
+    fund: Decimal = ZERO  # what the fund's accounts gained (or, negative, lost), in the compound's currency
+    remuneration_for: int | None = None  # the year a trustee remuneration booking is for
 
 
 @dataclass
@@ -119,6 +122,7 @@ class TrusteeStatement:
 
     allowed: Allowance
     booked: Decimal
+    assessment: Notice | None = None  # the year's assessment and its scoring sheet: the releasing one, else the latest
 
     @property
     def difference(self) -> Decimal:
@@ -159,6 +163,7 @@ class CompoundView:
     expenses_root: str = "Expenses:"
     queries: QueriesView | None = None  # when the build has a snapshot of the owners' queries
     fees: FeesView | None = None  # when the compound bills its fees per unit (units.csv)
+    bank: dict[datetime.date, Decimal] = field(default_factory=dict)  # balance assertions on the fund account
 
     @property
     def id(self) -> str:
@@ -180,6 +185,8 @@ def build_view(books: Books, snapshot: Snapshot | None = None) -> CompoundView:
     profile = compound.profile
     currency = profile.currency if profile else "CNY"
     fund = profile.fund_account if profile else ""
+    fund_accounts = profile.fund_accounts if profile else ()
+    bank: dict[datetime.date, Decimal] = {}
     fee_account = profile.trustee_fee_account if profile else ""
     income_root, expenses_root = options["name_income"] + ":", options["name_expenses"] + ":"
     years: dict[int, Year] = {}
@@ -191,6 +198,9 @@ def build_view(books: Books, snapshot: Snapshot | None = None) -> CompoundView:
     chart = chart_of(entries)
     accounts = chart.names
     for entry in entries:
+        if isinstance(entry, data.Balance) and entry.account == fund and entry.amount.currency == currency \
+                and entry.amount.number is not None:
+            bank[entry.date] = entry.amount.number
         if not isinstance(entry, data.Transaction):
             continue
         legs: list[Leg] = []
@@ -207,6 +217,8 @@ def build_view(books: Books, snapshot: Snapshot | None = None) -> CompoundView:
             if units is None or units.number is None:
                 continue
             item.postings.append(Posting(posting.account, units.number, units.currency))
+            if units.currency == currency and any(covers(account, posting.account) for account in fund_accounts):
+                item.fund += units.number
             if posting.account == fund:
                 fund_balance[units.currency] += units.number
                 continue
@@ -220,7 +232,8 @@ def build_view(books: Books, snapshot: Snapshot | None = None) -> CompoundView:
                 item.spending += units.number
                 month.by_account[posting.account] += units.number
                 if covers(fee_account, posting.account):
-                    fee_by_year[fee_year(entry) or entry.date.year] += units.number
+                    item.remuneration_for = fee_year(entry) or entry.date.year
+                    fee_by_year[item.remuneration_for] += units.number
         if not legs:  # a transaction entirely within the fund account
             legs.extend(Leg(p.account, -p.units.number, p.units.currency) for p in entry.postings
                         if p.units is not None and p.units.number is not None)
@@ -246,7 +259,7 @@ def build_view(books: Books, snapshot: Snapshot | None = None) -> CompoundView:
     if fees is not None:
         fees.unit_pages = profile.unit_pages if profile else True
     return CompoundView(compound, accounts, dict(sorted(years.items())), items, dict(fund_balance), last_date,
-                        budgets, dict(fee_by_year), ledger_files, income_root, expenses_root, queries, fees)
+                        budgets, dict(fee_by_year), ledger_files, income_root, expenses_root, queries, fees, bank)
 
 
 def _budget_view(compound: Compound, budget: Budget, year: Year | None, fee_booked: Decimal, expenses_root: str,
@@ -264,6 +277,7 @@ def _budget_view(compound: Compound, budget: Budget, year: Year | None, fee_book
     actual_income = {account: amount for account, amount in by_account.items() if not account.startswith(expenses_root)}
     trustee = None
     if budget.trustee is not None:
-        trustee = TrusteeStatement(allowance(budget.trustee, year.income if year else ZERO, compound.notices.values(),
-                                             budget.year), fee_booked)
+        notices = compound.notices.values()
+        allowed = allowance(budget.trustee, year.income if year else ZERO, notices, budget.year)
+        trustee = TrusteeStatement(allowed, fee_booked, shown_assessment(allowed, notices, budget.year))
     return BudgetView(budget.year, budget, lines, unbudgeted, dict(budget.income), actual_income, trustee)
