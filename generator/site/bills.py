@@ -7,24 +7,19 @@ time as SVG (segno) and leads to the unit's unlisted page, where the owner sees 
 
 from __future__ import annotations
 
-import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from generator.books.fees import Month
 from generator.site import urls
 from generator.site.csp import policy
+from generator.site.qr import absolute, qr_svg
 from generator.site.words import Words, money, rate
 from generator.view.fees import Bill
 
 
-def qr_svg(url: str) -> Markup:
-    """The QR code of a URL as inline SVG (its text comes from our own site address and unit code)."""
-    return Markup(segno.make(url, error="m").svg_inline(scale=4, border=2))  # noqa: S704 — segno's own SVG
-
-
 def unit_url(site_url: str, compound: str, code: str) -> str:
-    return site_url.rstrip("/") + "/" + urls.unit(compound, code)
+    return absolute(site_url, urls.unit(compound, code))
 
 
 def render_bills(bills: list[Bill], compound_name: str, month: Month, language: str, site_url: str,

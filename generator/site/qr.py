@@ -10,9 +10,12 @@ import segno
 from markupsafe import Markup
 
 
-def qr_svg(url: str, scale: int = 4) -> Markup:
-    """The QR code of a URL as inline SVG, error correction M (readable from a creased, sun-faded sheet)."""
-    return Markup(segno.make(url, error="m").svg_inline(scale=scale, border=2))  # noqa: S704 — segno's own SVG
+def qr_svg(url: str) -> Markup:
+    """The QR code of a URL as inline SVG, error correction M (readable from a creased, sun-faded sheet).
+
+    Without a width and height of its own (a viewBox only), so the page's CSS scales it whole rather than
+    cropping it to a fixed pixel size."""
+    return Markup(segno.make(url, error="m").svg_inline(omitsize=True, border=2))
 
 
 def absolute(site_url: str, path: str) -> str:

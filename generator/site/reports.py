@@ -9,13 +9,15 @@ them out.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from types import SimpleNamespace as Row
 from typing import TYPE_CHECKING
+
 
 from generator.site import urls
 from generator.site.qr import absolute, qr_svg
 from generator.site.urls import rel
-from generator.view.books import CompoundView, Month, Year
+from generator.view.books import CompoundView, Item, Month, Year
 from generator.view.fees import TOTAL
 from generator.view.reports import month_report
 
@@ -33,8 +35,7 @@ def month_report_page(builder: SiteBuilder, view: CompoundView, name: str, month
     lines = [Row(name=builder.account(view, line.account), month=line.month, spent=line.spent, cap=line.cap,
                  share=line.share) for line in report.lines]
     largest = [Row(voucher=item.voucher, date=w.date(item.date), payee=item.payee, narration=item.narration,
-                   amount=item.income if item.income > item.spending else item.spending,
-                   kind="income" if item.income > item.spending else "spending",
+                   amount=shown(item)[0], kind=shown(item)[1],
                    link=rel(here, urls.item(view.id, item.date.year, item.date.month, item.voucher)))
                for item in report.largest]
     fees = None
@@ -56,6 +57,14 @@ def month_report_page(builder: SiteBuilder, view: CompoundView, name: str, month
                    qr=qr_svg(month_url) if month_url else None, month_url=month_url,
                    month_link=rel(here, urls.month(view.id, month.year, month.month)),
                    print_script=rel(here, urls.asset("trustfund-print.js")))
+
+
+def shown(item: Item) -> tuple[Decimal, str]:
+    """What one of the largest items shows: its income or its spending, whichever is larger; or, for an item that
+    is neither (an opening balance, a deposit), what it moved into or out of the fund, not 0.00."""
+    if item.income or item.spending:
+        return (item.income, "income") if item.income > item.spending else (item.spending, "spending")
+    return (item.fund, "income") if item.fund > 0 else (-item.fund, "spending")
 
 
 def year_report_page(builder: SiteBuilder, view: CompoundView, name: str, year: Year) -> None:

@@ -5,7 +5,9 @@ the fund's opening and closing balance (its accounts and their sub-accounts,
 in the compound's currency), income and spending by account, each budget
 line's use to the end of the month against its cap on that day, the
 trustee's remuneration this month and for the year so far against what the
-terms allow on the income so far, and the month's ten largest items.
+terms allow on the income so far (and, on lines of their own, what was
+paid this year for another year, such as last year's bonus, so the spending
+rows add up to the month's spending), and the month's ten largest items.
 Whatever moved the fund without being income or spending (a deposit taken or
 returned, an opening balance) is shown on its own line, so opening + income
 − spending + other = closing, to the cent.
@@ -56,6 +58,8 @@ class MonthReport:
     remuneration_month: Decimal = ZERO  # booked this month for this year
     remuneration_to_date: Decimal = ZERO  # booked for this year up to the end of the month
     remuneration_limit: Decimal | None = None  # what the terms allow on this year's income so far
+    # booked this year for another year (last year's bonus, paid once its assessment is out): year → (month, to date)
+    remuneration_other: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
     largest: list[Item] = field(default_factory=list)
 
     @property
@@ -106,12 +110,17 @@ def month_report(view: CompoundView, month: Month) -> MonthReport:
                                                   year, last).limit
     for to_date in months:
         for item in to_date.items:
+            if item.remuneration_for is None:
+                continue
+            booked = sum((p.number for p in item.postings if covers(fee_account, p.account)
+                          and p.currency == currency), ZERO)
+            in_month = booked if to_date is month else ZERO
             if item.remuneration_for == year:
-                booked = sum((p.number for p in item.postings if covers(fee_account, p.account)
-                              and p.currency == currency), ZERO)
                 report.remuneration_to_date += booked
-                if to_date is month:
-                    report.remuneration_month += booked
+                report.remuneration_month += in_month
+            else:
+                earlier = report.remuneration_other.get(item.remuneration_for, (ZERO, ZERO))
+                report.remuneration_other[item.remuneration_for] = (earlier[0] + in_month, earlier[1] + booked)
     report.largest = sorted(month.items, key=lambda item: (-max(item.income, item.spending, abs(item.fund)),
                                                             item.date, item.voucher))[:LARGEST]
     return report
