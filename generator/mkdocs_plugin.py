@@ -115,16 +115,24 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         return body + (self.site.footer if self.site else "")
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return with_policy(output, page.content or "")
+        return with_policy(_with_language(output, self.config.language), page.content or "")
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
-        return with_policy(output_content, "")  # the 404 page; files without a <head> are left as they are
+        # The 404 page; files without a <head> are left as they are.
+        return with_policy(_with_language(output_content, self.config.language), "")
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         for folder in WATCHED:
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server
+
+
+def _with_language(html: str, language: str) -> str:
+    """``lang="zh-CN"`` (Simplified Chinese, for screen readers and fonts) where the theme writes ``lang="zh"``."""
+    if language == "zh":
+        return html.replace('<html lang="zh"', '<html lang="zh-CN"', 1)
+    return html
 
 
 def _yaml_quote(text: str) -> str:

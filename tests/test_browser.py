@@ -13,6 +13,7 @@ Without Chromium or Playwright the tests skip, except under CI (``$CI`` set), wh
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -94,9 +95,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(site_dir: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(QuietHandler, directory=str(site_dir)))
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """A built site served on 127.0.0.1 while the block runs: the address to open it at."""
+    server = ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -105,6 +107,12 @@ def base_url(site_dir: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(site_dir: Path) -> Iterator[str]:
+    with serve(site_dir) as url:
+        yield url
 
 
 # The phone

@@ -9,17 +9,14 @@ leaves 127.0.0.1, 44 px tap targets, no sideways scrolling) are those of ``tests
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from tests import test_browser
-from tests.test_browser import HEIGHT, LOCAL_HOST, WIDTH, Phone, QuietHandler, big_enough, fits_the_screen, tap
+from tests.test_browser import HEIGHT, WIDTH, Phone, big_enough, fits_the_screen, serve, tap
 from tests.test_fees import Reckoning, money, percent, picked_units, reckon, zh_month
 
 if TYPE_CHECKING:
@@ -39,15 +36,8 @@ def count() -> Reckoning:
 
 @pytest.fixture(scope="module")
 def site_url(examples_site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(QuietHandler, directory=str(examples_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve(examples_site) as url:
+        yield url
 
 
 def on_first_screen(page: Page, selector: str) -> str:

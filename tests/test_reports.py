@@ -26,18 +26,16 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import functools
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +45,7 @@ from beancount import loader
 from beancount.core import data
 
 from tests.conftest import EXAMPLES, PROJECT
-from tests.test_browser import CHROMIUM_FLAGS, LOCAL_HOST, chromium_path, unavailable
+from tests.test_browser import CHROMIUM_FLAGS, chromium_path, serve, unavailable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -478,15 +476,8 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def served(sites: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(QuietHandler, directory=str(sites)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve(sites) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

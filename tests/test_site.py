@@ -218,15 +218,17 @@ def test_every_amount_is_in_its_own_cell(repo: Repo, tmp_path: Path) -> None:
     site = tmp_path / "site"
     assert build(repo.root, site) == 0
     html = page(site, "test/2026/03")
-    body = re.search(r'<table class="tf-table tf-items">.*?</table></div>', html, re.S)
-    assert body is not None
-    cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', body.group())
+    # One table of items a category (停车费, 保洁费), each item's detail sheet inside its row.
+    tables = re.findall(r'<table class="tf-table tf-items">.*?</table></div>', html, re.S)
+    assert len(tables) == 2
+    cells = [cell for table in tables for cell in re.findall(r'<td class="num[^"]*">(.*?)</td>', table)]
     assert len(cells) >= 3
     for cell in cells:
         assert AMOUNT.match(re.sub(r"</?small>", "", cell)), cell
-    items = re.sub(r"<details>.*?</details>", "", body.group().split("</thead>", 1)[1], flags=re.S)
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", items, re.S)
-    assert rows and all(row.count('class="num') == 1 for row in rows if "rowspan" in row)
+    for table in tables:
+        items = re.sub(r"<details>.*?</details>", "", table.split("</thead>", 1)[1], flags=re.S)
+        rows = re.findall(r"<tr[^>]*>(.*?)</tr>", items, re.S)
+        assert rows and all(row.count('class="num') == 1 for row in rows)  # an item's amount: one cell
 
 
 def test_the_query_link_is_prefilled_and_left_out_without_repo_url(books: Repo, tmp_path: Path) -> None:
@@ -258,7 +260,7 @@ def test_the_site_speaks_chinese_by_default_and_english_when_set(books: Repo, tm
     books.voucher_file("r.pdf")
     assert build(books.root, tmp_path / "zh") == 0
     zh = page(tmp_path / "zh", "test/2026/03")
-    assert '<html lang="zh"' in zh and "2026年3月15日" in zh and "保洁费" in zh and "1,234.50" in zh
+    assert '<html lang="zh-CN"' in zh and "2026年3月15日" in zh and "保洁费" in zh and "1,234.50" in zh
     assert build(books.root, tmp_path / "en", language="en") == 0
     en = page(tmp_path / "en", "test/2026/03")
     assert '<html lang="en"' in en and "15 Mar 2026" in en and "Cleaning" in en and "Spending" in en

@@ -12,6 +12,7 @@ import datetime
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,9 +24,11 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from generator.books.chart import covers
+from generator.books.fees import period_months
 from generator.books.notices import Notice
 from generator.books.trustee import Allowance
-from generator.money import share
+from generator.money import parse_amount, share
 from generator.site import charts, urls
 from generator.site.csp import policy as csp_policy
 from generator.site.downloads import write_transactions_csv, write_transactions_json
@@ -35,7 +38,7 @@ from generator.site.reports import month_report_page, year_report_page
 from generator.site.share import describe, plain
 from generator.site.urls import rel
 from generator.site.words import Words, money, percent, rate
-from generator.view import CompoundView, History, Month, Provenance, Year
+from generator.view import CompoundView, History, Item, Month, Provenance, Year
 from generator.view.fees import TOTAL, Collection
 
 # A MkDocs navigation entry: a page ({title: "path/index.md"}) or a section ({title: [entries]}).
@@ -215,7 +218,12 @@ class SiteBuilder:
             year=year, budget=budget,
             budget_link=rel(here, urls.budget(view.id, view.current_year)) if view.current_year else None,
             budget_share=share(budget.total_spent, budget.total_cap) if budget else None,
+            elapsed=self.year_elapsed(view),
             fee=view.trustee_fee_by_year.get(view.current_year) if view.current_year else None,
+            fee_booked=self.remuneration_booked(view, year) if year else None,
+            trustee_link=rel(here, urls.budget(view.id, view.current_year)) + "#trustee"
+            if view.current_year in view.budgets else None,
+            year_link=rel(here, urls.year(view.id, view.current_year)) if view.current_year else None,
             months=months, monthly_chart=self.monthly_chart(year, months) if year else None,
             category_rows=spending,
             category_chart=charts.categories(self.w("category_chart"), spending, money),
@@ -265,35 +273,27 @@ class SiteBuilder:
 
     def month_page(self, view: CompoundView, name: str, month: Month, previous: Month | None,
                    following: Month | None) -> None:
+        """Every item of the month, grouped by category (income, then spending, then other movements) with each
+        category's count and subtotal, and the same items by date (a compact list of links to them)."""
         here = urls.month(view.id, month.year, month.month)
         currency = view.compound.profile.currency if view.compound.profile else "CNY"
         vouchers = rel(here, urls.vouchers(view.id))  # once a page: relpath is slow at 100k items
-        names: dict[str, str] = {}
         dates: dict[datetime.date, str] = {}
         items = []
         # Attribute objects, not dicts: Jinja resolves ``i.voucher`` with getattr() first, which on a dict
         # raises and falls back to [] — a third of the month template's time at 100k rows.
         for item in month.items:
-            detail = None
-            if item.detail:
-                detail = Row(name=item.detail, link=vouchers + item.detail,
-                             rows=[Row(unit=r.get("unit", ""), item=r.get("item", ""),
-                                       amount=money(Decimal(r["amount"])) if r.get("amount") else "")
-                                   for r in item.detail_rows])
             if item.date not in dates:
                 dates[item.date] = self.w.date(item.date)
-            legs = []
-            for leg in item.legs:
-                if leg.account not in names:
-                    names[leg.account] = self.account(view, leg.account)
-                legs.append(Row(name=names[leg.account], amount=leg.amount,
-                                currency=leg.currency if leg.currency != currency else None))
             items.append(Row(
                 voucher=item.voucher, date=dates[item.date], payee=item.payee,
-                narration=item.narration, unit=item.unit, detail=detail,
-                evidence=[Row(name=e, link=vouchers + e) for e in item.evidence], legs=legs,
+                narration=item.narration, unit=item.unit,
+                detail=self.detail_sheet(item, vouchers + item.detail, month) if item.detail else None,
+                evidence=[Row(name=e, link=vouchers + e) for e in item.evidence], parts=NO_ROWS,
+                net=self.item_net(item, currency),
                 queries=self.item_queries(view, item.voucher),
                 entered=self.entered(view, item.voucher) if self.histories.get(view.id) else None))
+
         def neighbour(other: Month | None) -> dict[str, str] | None:
             if other is None:
                 return None
@@ -304,11 +304,163 @@ class SiteBuilder:
         closed = self.closed_text(view, month.year, month.month)
         month_report_page(self, view, name, month)
         self.render(urls.page(here), f"{name} · {label}", "month.html", name=name, label=label, month=month,
-                    items=items, prev=neighbour(previous), next=neighbour(following), closed=closed,
+                    items=items, sections=self.month_sections(view, month, items, currency),
+                    prev=neighbour(previous), next=neighbour(following), closed=closed,
                     year_link=rel(here, urls.year(view.id, month.year)), ask=self.ask_panel(view, name, "query"),
                     report_link=rel(here, urls.report(view.id, month.year, month.month)),
                     query_label=self.w("query"),
                     ask_script=rel(here, urls.asset("trustfund-ask.js")))
+
+    @staticmethod
+    def category_anchor(account: str) -> str:
+        """The anchor of an account's category on its month page: ``month/#cat-Expenses-Cleaning``."""
+        return "cat-" + account.replace(":", "-")
+
+    def month_sections(self, view: CompoundView, month: Month, items: list[Row], currency: str) -> list[Row]:
+        """The month's items by category: income, spending, then other movements (deposits, advances, transfers).
+
+        A category is one account, its subtotal the sum of the month's postings to it per currency, shown
+        as received (income), as paid (spending: an expense posting's own sign) or as what the fund gained
+        (other). An item with legs in several categories appears under each with that leg's amount; its
+        ``id="<voucher>"`` anchor, evidence and 质询 button are on its first appearance only, and the
+        others link there. A category's parent account without items of its own this month still gets its
+        anchor, on its first sub-account, so a budget line's link lands on its spending.
+        """
+        income_root, expenses_root = view.income_root, view.expenses_root
+        order = {account: index for index, account in enumerate(view.accounts)}
+        groups: dict[str, Row] = {}
+        for source, shown in zip(month.items, items, strict=True):
+            amounts: dict[str, dict[str, Decimal]] = {}
+            for leg in source.legs:
+                sign = -1 if leg.account.startswith(expenses_root) else 1
+                by_currency = amounts.setdefault(leg.account, {})
+                by_currency[leg.currency] = by_currency.get(leg.currency, Decimal(0)) + sign * leg.amount
+            if not amounts:  # nothing to show it by: it still needs its anchor
+                amounts[""] = {currency: Decimal(0)}
+            for account, by_currency in amounts.items():
+                group = groups.get(account)
+                if group is None:
+                    kind = "income" if account.startswith(income_root) else \
+                        "spending" if account.startswith(expenses_root) else "other"
+                    group = groups[account] = Row(
+                        account=account, kind=kind, name=self.account(view, account) if account else self.w("other"),
+                        anchor=self.category_anchor(account) if account else "cat-other",
+                        aliases=[], entries=[], totals={})
+                for code, amount in by_currency.items():
+                    group.totals[code] = group.totals.get(code, Decimal(0)) + amount
+                group.entries.append(Row(item=shown, amounts=self.shown_amounts(by_currency, currency),
+                                         first=False, home=""))
+
+        def tree_order(account: str) -> list[tuple[int, str]]:
+            """Chart order, each sub-account right after its parent."""
+            parts = account.split(":")
+            prefixes = [":".join(parts[:n]) for n in range(1, len(parts) + 1)]
+            return [(order.get(prefix, len(order)), prefix) for prefix in prefixes]
+
+        sections = []
+        seen: dict[int, tuple[Row, Row]] = {}  # an item's first appearance (category, entry), by the item's row
+        anchors = set(groups)
+        for kind, label in (("income", self.w("income")), ("spending", self.w("spending")),
+                            ("other", self.w("other_flows"))):
+            chosen = sorted((g for g in groups.values() if g.kind == kind), key=lambda g: tree_order(g.account))
+            for group in chosen:
+                parts = group.account.split(":")
+                for n in range(2, len(parts)):
+                    parent = ":".join(parts[:n])
+                    if parent not in anchors:
+                        anchors.add(parent)
+                        group.aliases.append(self.category_anchor(parent))
+                group.totals = self.shown_amounts(group.totals, currency)
+                for entry in group.entries:
+                    first = seen.get(id(entry.item))
+                    if first is None:
+                        seen[id(entry.item)] = (group, entry)
+                        entry.first = True
+                        continue
+                    # Where it is shown in full, an item in several categories lists them all with its amounts.
+                    home, shown_in_full = first
+                    entry.home = home.name
+                    if entry.item.parts is NO_ROWS:
+                        entry.item.parts = [Row(name=home.name, amounts=shown_in_full.amounts)]
+                    entry.item.parts.append(Row(name=group.name, amounts=entry.amounts))
+            if chosen:
+                sections.append(Row(kind=kind, label=label, groups=chosen))
+        return sections
+
+    @staticmethod
+    def shown_amounts(by_currency: dict[str, Decimal], currency: str) -> list[Row]:
+        """Amounts per currency, the compound's own first (its currency left unsaid)."""
+        return [Row(amount=amount, currency=None if code == currency else code)
+                for code, amount in sorted(by_currency.items(), key=lambda pair: (pair[0] != currency, pair[0]))]
+
+    @staticmethod
+    def item_net(item: Item, currency: str) -> Row:
+        """What an item did, from the fund's side, for the list by date: income less spending, or else what
+        the fund's accounts gained, or else its first leg (a movement in another currency)."""
+        if item.income or item.spending:
+            return Row(amount=item.income - item.spending, currency=None)
+        if item.fund or not item.legs:
+            return Row(amount=item.fund, currency=None)
+        leg = item.legs[0]
+        return Row(amount=leg.amount, currency=None if leg.currency == currency else leg.currency)
+
+    def detail_sheet(self, item: Item, link: str, month: Month) -> Row:
+        """A lump sum's detail sheet as the owners read it: its columns with a header, its rows, the number of
+        rows and how they add up — per kind (the ``item`` column; for fee sheets, this month's fees, arrears
+        and prepayments by ``period``), the count of each distinct amount (``52 × 200.00``) and the subtotal."""
+        w = self.w
+        rows = item.detail_rows
+        labels = {"unit": w("sheet_unit"), "item": w("sheet_item"), "period": w("sheet_period"), "amount": w("amount")}
+        columns = [c for c in (rows[0] if rows else {}) if c and c != "amount"]
+        kind_column = "item" if "item" in columns else "period" if "period" in columns else None
+        fee_kinds = {"current": w("sheet_fee_current"), "arrears": w("sheet_fee_arrears"),
+                     "advance": w("sheet_fee_advance")}
+        this_month = (month.year, month.month)
+        kinds: dict[str, Counter[Decimal]] = {}
+        amounts: dict[str, tuple[Decimal, str]] = {}  # a sheet repeats a few amounts and periods: read each once
+        periods: dict[str, str] = {}
+        body = []
+        total = Decimal(0)
+        for row in rows:
+            raw = row.get("amount", "")
+            if raw not in amounts:
+                number = parse_amount(raw) or Decimal(0)  # read_sheet kept only rows whose amounts parse
+                amounts[raw] = (number, money(number))
+            amount, shown = amounts[raw]
+            total += amount
+            # The rows as HTML here, not in the template: daily fee receipts give a month thousands of sheet rows,
+            # and a Jinja loop over each row's cells made the month pages half as slow again.
+            cells = "".join(f"<td>{escape(row.get(c, ''))}</td>" for c in columns)
+            body.append(f'<tr>{cells}<td class="num">{shown}</td></tr>')
+            if kind_column == "item":
+                kind = row.get("item") or "—"
+            elif kind_column == "period":
+                period = row.get("period", "")
+                if period not in periods:
+                    months = period_months(period)
+                    periods[period] = (period or "—") if months is None else fee_kinds[
+                        "advance" if months[-1] > this_month else "arrears" if months[0] < this_month else "current"]
+                kind = periods[period]
+            else:
+                kind = w("sheet_all")
+            kinds.setdefault(kind, Counter())[amount] += 1
+        rank = {label: index for index, label in enumerate(fee_kinds.values())}
+        summary = []
+        for kind, counts in sorted(kinds.items(), key=lambda pair: rank.get(pair[0], len(rank))):
+            parts = sorted(counts.items(), key=lambda pair: (-pair[1], -pair[0]))
+            listed = parts[:6] if len(parts) > 8 else parts  # a long tail of one-off amounts is summed up
+            rest = parts[len(listed):]
+            text = [f"{count}\u00a0×\u00a0{money(amount)}" for amount, count in listed]  # a part never breaks
+            if rest:
+                text.append(w("sheet_rest", count=sum(count for _, count in rest),
+                              amount=money(sum((amount * count for amount, count in rest), Decimal(0)))))
+            rows_of_kind = sum(counts.values())
+            summary.append(Row(kind=kind, label=w("sheet_kind_count", kind=kind, count=rows_of_kind),
+                               counts=w("sheet_separator").join(text), count=rows_of_kind,
+                               total=sum((amount * count for amount, count in counts.items()), Decimal(0))))
+        return Row(link=link, headers=[labels.get(c, c) for c in columns], amount_header=labels["amount"],
+                   rows=Markup("\n".join(body)), kinds=summary, count=len(rows), total=total,
+                   summary=w("sheet_summary", count=len(rows), amount=money(total)))
 
     def closed_text(self, view: CompoundView, year: int, month: int) -> str | None:
         """Whether a month is closed, by which supervisor and when; None without a history."""
@@ -478,6 +630,18 @@ class SiteBuilder:
                 policy=unit_policy(), provenance=Markup(self.provenance))  # noqa: S704 — escaped by footer()
             self.site.files[f"{here}index.html"] = html.encode("utf-8")
 
+    def year_elapsed(self, view: CompoundView) -> str | None:
+        """How much of the current year the books cover, in words (e.g. 10 of 12 months), beside a share used."""
+        if view.last_date is None or view.current_year != view.last_date.year:
+            return None
+        return self.w("year_elapsed", months=view.last_date.month)
+
+    def remuneration_booked(self, view: CompoundView, year: Year) -> Decimal:
+        """The trustee's remuneration among the year's spending, whatever year it was for (a bonus is paid later)."""
+        profile = view.compound.profile
+        account = profile.trustee_fee_account if profile else ""
+        return sum((amount for name, amount in year.by_account().items() if covers(account, name)), Decimal(0))
+
     def headline_rates(self, view: CompoundView) -> Row | None:
         """The last complete month's and the year's query rates, as the dashboard and front page show them."""
         queries = view.queries
@@ -512,7 +676,10 @@ class SiteBuilder:
                         "share": share(budget_view.actual_income.get(a, Decimal(0)),
                                        budget_view.planned_income.get(a))} for a in accounts]
         trustee = budget_view.trustee
+        spent_year = view.years.get(year)
         return dict(
+            year_spending=spent_year.spending if spent_year else None,
+            fee_booked=self.remuneration_booked(view, spent_year) if spent_year else Decimal(0),
             view=budget_view, lines=lines, total_share=share(budget_view.total_spent, budget_view.total_cap),
             unbudgeted=[(self.account(view, a), v) for a, v in sorted(budget_view.unbudgeted.items())],
             income_rows=income_rows, t=trustee,
@@ -582,20 +749,49 @@ class SiteBuilder:
 
     def search_page(self, view: CompoundView, name: str) -> None:
         here = urls.search(view.id)
+        years = sorted(view.years)
+        scope = self.w("search_scope", years=self.w("search_separator").join(self.w.year(y) for y in years))
         self.render(urls.page(here), f"{name} · {self.w('search')}", "search.html", name=name,
-                    years=",".join(str(y) for y in reversed(view.years)), base="./",
+                    years=",".join(str(y) for y in reversed(years)), base="./", scope=scope,
                     script=rel(here, urls.asset("trustfund-search.js")))
 
     def search_index(self, view: CompoundView, year: Year) -> None:
-        """A compact per-year index, fetched only when someone searches."""
+        """A compact per-year index, fetched only when someone searches: what the month pages show of each item.
+
+        ``{"year": 2026, "categories": [["维修费"], ["电梯维修费", 0]], "months": [{"month": 3, "link":
+        "../2026/03/", "items": [["2026-0042", 15, payee, description, [[1, -1500000]]]]}]}`` — an item is its
+        voucher, day, payee, description and legs; a leg is its category's number and its amount in cents from
+        the fund's side (and its currency when not the compound's). A category is its display name and its
+        parent category's number, each written once; the item's link is its month's link and its voucher.
+        """
         here = urls.search(view.id)
+        currency = view.compound.profile.currency if view.compound.profile else "CNY"
+        categories: list[list[str | int]] = []
+        numbers: dict[str, int] = {}
+
+        def category(account: str) -> int:
+            if account not in numbers:
+                parent = account.rpartition(":")[0]
+                while parent and parent not in view.accounts:  # the nearest named ancestor, never a root
+                    parent = parent.rpartition(":")[0]
+                above = [category(parent)] if parent else []
+                numbers[account] = len(categories)
+                categories.append([self.account(view, account), *above])
+            return numbers[account]
+
+        def in_cents(amount: Decimal) -> int:
+            return int(amount.scaleb(2).quantize(Decimal(1), rounding="ROUND_HALF_UP"))  # as money() rounds
+
         # One relative link a month, not one an item: relpath is slow at 100k items.
-        links = {number: rel(here, urls.month(view.id, year.year, number)) for number in year.months}
-        rows = [[item.voucher, item.date.isoformat(), item.payee, item.narration, money(item.income - item.spending),
-                 f"{links[item.date.month]}#{item.voucher}"]
-                for month in year.months.values() for item in month.items]
+        months = [{"month": number, "link": rel(here, urls.month(view.id, year.year, number)),
+                   "items": [[item.voucher, item.date.day, item.payee, item.narration,
+                              [[category(leg.account), in_cents(leg.amount),
+                                *([leg.currency] if leg.currency != currency else [])] for leg in item.legs]]
+                             for item in month.items]}
+                  for number, month in sorted(year.months.items())]
+        index = {"year": year.year, "categories": categories, "months": months}
         self.put(urls.search_index(view.id, year.year),
-                 lambda out: out.write(json.dumps(rows, ensure_ascii=False, separators=(",", ":"))))
+                 lambda out: out.write(json.dumps(index, ensure_ascii=False, separators=(",", ":"))))
 
 
 def build_site(views: list[CompoundView], language: str, repo_url: str | None, spool: Path | None = None,
