@@ -39,12 +39,12 @@ def test_the_history_page_and_closed_months_come_from_the_repository(demo: Path,
     assert main(["--root", str(demo), "build", "--site-dir", str(site)]) == 0
     history = (site / "hetang-court" / "history" / "index.html").read_text(encoding="utf-8")
     assert history.count("签名已验证") >= 30 and "签名未验证" not in history
-    assert "treasurer-ht (treasurer)" in history and "committee-ht (committee)" in history
+    # Owners see the signer's role, never the key's id.
+    assert "签名人：出纳" in history and "签名人：业委会" in history and "treasurer-ht" not in history
     assert "合并请求 #" in history
     assert re.search(r'新增 <a href="\.\./2026/03/#2026-\d{4}">2026-\d{4}</a>', history)
     closed = (site / "hetang-court" / "2026" / "03" / "index.html").read_text(encoding="utf-8")
-    assert "本月已结账：supervisor-ht (hetang-court supervisor) 于 2026年4月10日 签名（close/hetang-court/2026-03）" \
-        in closed
+    assert "本月已结账：监察人 于 2026年4月10日 签名（close/hetang-court/2026-03）" in closed
     assert "录入 2026年3月31日" in closed
     still_open = (site / "hetang-court" / "2026" / "10" / "index.html").read_text(encoding="utf-8")
     assert "本月尚未结账" in still_open

@@ -468,8 +468,17 @@ class SiteBuilder:
         if history is None:
             return None
         closure = history.closure_of(year, month)
-        return self.w("month_closed", who=closure.supervisor, date=self._date(closure.date), tag=closure.tag) \
-            if closure else self.w("month_open")
+        return self.w("month_closed", who=self.role_of(view, closure.supervisor), date=self._date(closure.date),
+                      tag=closure.tag) if closure else self.w("month_open")
+
+    def role_of(self, view: CompoundView, principal: str | None) -> str:
+        """What owners call a signer — 出纳, 业委会, 监察人 — never the key's id."""
+        profile = view.compound.profile
+        principal = (principal or "").split(" ", 1)[0]  # git names the signer "<principal> (<comment>)"
+        for signer in profile.signers if profile else []:
+            if signer.principal == principal and signer.role in ("treasurer", "committee", "supervisor"):
+                return self.w(f"role_{signer.role}")
+        return self.w("role_unknown")
 
     def _date(self, iso: str) -> str:
         try:
@@ -498,7 +507,7 @@ class SiteBuilder:
             changes.append(Row(sha=change.sha, short=change.sha[:12], date=self._date(change.date),
                                subject=change.subject, merge=change.is_merge, pr=change.pull_request
                                if pr_link else None, pr_number=change.pull_request, pr_link=pr_link,
-                               verified=change.verified, signed_by=change.signed_by, items=items,
+                               verified=change.verified, signed_by=self.role_of(view, change.signed_by), items=items,
                                files=change.files[:10]))
         self.render(urls.page(here), f"{name} · {self.w('history')}", "history.html", name=name, changes=changes)
 

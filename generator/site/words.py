@@ -200,6 +200,7 @@ WORDS: dict[str, dict[str, str]] = {
     "role_treasurer": {"zh": "出纳", "en": "Treasurer"},
     "role_committee": {"zh": "业委会", "en": "Committee"},
     "role_supervisor": {"zh": "监察人", "en": "Supervisor"},
+    "role_unknown": {"zh": "签名人", "en": "a signer"},
     "queries_of_item": {"zh": "本笔的质询", "en": "Queries about this item"},
     "by_month": {"zh": "按月", "en": "By month"},
     "all_queries": {"zh": "全部质询与工单", "en": "Every query and work order"},
