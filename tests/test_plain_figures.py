@@ -175,3 +175,24 @@ def test_a_card_with_a_link_is_one_tap_target(phone: test_browser.Phone, site_ur
         assert page.url == f"{site_url}/hetang-court/{href}", href
         page.go_back()
     assert phone.foreign() == [] and phone.errors == []
+
+
+@pytest.mark.parametrize("compound", EXAMPLES)
+def test_a_category_row_leads_to_its_items(examples_site: Path, compound: str) -> None:
+    """Dashboard category → the year's row of that category → a month's cell → that month's category heading."""
+    dashboard = (examples_site / compound / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr><td><a href="(2026/#row-[^"]+)">([^<]+)</a></td><td class="num', dashboard)
+    assert len(rows) >= 5
+    year_html = (examples_site / compound / "2026" / "index.html").read_text(encoding="utf-8")
+    for link, name in rows:
+        row_id = link.split("#", 1)[1]
+        row = re.search(rf'<tr class="spending" id="{re.escape(row_id)}"><td>{re.escape(name)}</td>(.*?)</tr>',
+                        year_html)
+        assert row, (link, name)
+        cells = re.findall(r'<a href="(\d\d/)#(cat-[^"]+)">([^<]+)</a>', row.group(1))
+        assert cells, name
+        for month, anchor, amount in cells:
+            month_html = (examples_site / compound / "2026" / month / "index.html").read_text(encoding="utf-8")
+            heading = re.search(rf'id="{re.escape(anchor)}"', month_html)
+            assert heading, (name, month, anchor)
+            assert amount in month_html[heading.start():heading.start() + 2000], (name, month, amount)

@@ -128,14 +128,32 @@ def fee_receipts(entries: Iterable[data.Directive], chart: Chart,
             yield entry, income
 
 
+# The last answer, with what it was computed from: the `fees` rule reads the receipts inside Beancount's
+# loader and the owners' view reads the same receipt objects again right after. The inputs are held (not
+# their ids, which a freed object's successor could reuse) and compared by identity.
+_last: list[tuple[tuple[object, ...], tuple[list[Payment], list[FeeProblem]]]] = []
+
+
 def fee_payments(entries: Iterable[data.Directive], chart: Chart, currency: str, roster: Roster, dues: Dues,
                  vouchers: Path) -> tuple[list[Payment], list[FeeProblem]]:
     """Every unit-month paid, and what is wrong with the fee receipts and their sheets."""
+    receipts = list(fee_receipts(entries, chart, currency))
+    inputs = (roster, dues.budgets, *(entry for entry, _ in receipts))
+    if _last and _last[0][0][:2] == (vouchers, currency) and len(_last[0][0]) == len(inputs) + 2 \
+            and all(a is b for a, b in zip(_last[0][0][2:], inputs, strict=True)):
+        return _last[0][1]
+    found = _fee_payments(receipts, roster, dues, vouchers)
+    _last[:] = [((vouchers, currency, *inputs), found)]
+    return found
+
+
+def _fee_payments(receipts: list[tuple[data.Transaction, Decimal]], roster: Roster, dues: Dues,
+                  vouchers: Path) -> tuple[list[Payment], list[FeeProblem]]:
     payments: list[Payment] = []
     problems: list[FeeProblem] = []
     paid: dict[tuple[str, Month], Decimal] = {}
     sheets: dict[str, Sheet | str] = {}
-    for entry, income in fee_receipts(entries, chart, currency):
+    for entry, income in receipts:
         detail = entry.meta.get("detail")
         if not isinstance(detail, str) or not detail.strip():
             problems.append(FeeProblem(entry, "a fee receipt needs its detail sheet: detail: \"YYYY/MM/sheet.csv\" "

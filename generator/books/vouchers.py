@@ -11,6 +11,7 @@ cell that a spreadsheet would run as a formula is refused, not rewritten.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import struct
@@ -90,6 +91,12 @@ def read_sheet(path: Path) -> Sheet:
         return Sheet(problem=f"cannot be read: {problem.strerror}")
     if len(raw) > MAX_SHEET_BYTES:
         return Sheet(problem=f"is larger than {MAX_SHEET_BYTES // 1_000_000} MB")
+    return _parse_sheet(raw)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_sheet(raw: bytes) -> Sheet:
+    """A sheet's content parsed once, whichever rule or page reads it (callers only read the result)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -45,6 +45,9 @@ from generator.view.fees import TOTAL, Collection
 NavItem = dict[str, "str | list[NavItem]"]
 
 
+# A month with more items than this lists them by date in its downloads, not a second time on its page:
+# a real compound books a few dozen items a month, and a page must stay a page (under 1 MB) on a phone.
+BY_DATE_LIMIT = 300
 NO_ROWS: list[Row] = []  # shared, never changed: most items have no queries
 
 
@@ -88,6 +91,7 @@ class SiteBuilder:
         self.provenance = ""  # the footer's provenance line, for the pages written whole (unit pages)
         self.provenance_text = ""  # the same line as text, for the printed reports
         self.site_url: str | None = None  # the site's public address (mkdocs.yml site_url), for QR codes
+        self.openings: dict[str, dict[tuple[int, int], Decimal]] = {}  # each compound's fund at each month's start
 
     def put(self, uri: str, write: Callable[[IO[str]], object]) -> None:
         """A generated file: written straight to the spool folder if there is one (MkDocs copies it from
@@ -210,6 +214,9 @@ class SiteBuilder:
         months = self.month_rows(view, year, here) if year else []
         spending = sorted(((self.account(view, a), v) for a, v in (year.by_account().items() if year else [])
                            if a.startswith(view.expenses_root) and v > 0), key=lambda row: -row[1])
+        # Each category row leads to the year's row of that category, whose months lead to the items.
+        category_links = {self.account(view, a): rel(here, urls.year(view.id, year.year)) + "#row-" + a.replace(":", "-")
+                          for a in year.by_account()} if year else {}
         notices = sorted(view.compound.notices.values(), key=lambda n: (n.date, n.slug), reverse=True)[:5]
         self.render(
             urls.page(here), name, "dashboard.html", name=name, description=description,
@@ -225,7 +232,7 @@ class SiteBuilder:
             if view.current_year in view.budgets else None,
             year_link=rel(here, urls.year(view.id, view.current_year)) if view.current_year else None,
             months=months, monthly_chart=self.monthly_chart(year, months) if year else None,
-            category_rows=spending,
+            category_rows=spending, category_links=category_links,
             category_chart=charts.categories(self.w("category_chart"), spending, money),
             years=[{"link": rel(here, urls.year(view.id, y)), "label": self.w.year(y)} for y in reversed(view.years)],
             budgets=[{"link": rel(here, urls.budget(view.id, y)), "label": self.w.year(y)}
@@ -257,6 +264,7 @@ class SiteBuilder:
         accounts = sorted({a for m in year.months.values() for a in m.by_account},
                           key=lambda a: (not a.startswith(view.income_root), a))
         matrix = [{"name": self.account(view, a), "kind": "income" if a.startswith(view.income_root) else "spending",
+                   "anchor": self.category_anchor(a), "id": "row-" + a.replace(":", "-"),
                    "amounts": [year.months[n].by_account.get(a, Decimal(0)) for n in numbers],
                    "total": sum((year.months[n].by_account.get(a, Decimal(0)) for n in numbers), Decimal(0))}
                   for a in accounts]
@@ -308,7 +316,8 @@ class SiteBuilder:
                     prev=neighbour(previous), next=neighbour(following), closed=closed,
                     year_link=rel(here, urls.year(view.id, month.year)), ask=self.ask_panel(view, name, "query"),
                     report_link=rel(here, urls.report(view.id, month.year, month.month)),
-                    query_label=self.w("query"),
+                    query_label=self.w("query"), by_date=len(items) <= BY_DATE_LIMIT,
+                    data_link=rel(here, urls.data(view.id)),
                     ask_script=rel(here, urls.asset("trustfund-ask.js")))
 
     @staticmethod
@@ -619,13 +628,20 @@ class SiteBuilder:
         fees = view.fees
         assert fees is not None
         template = self.env.get_template("unit.html")
+        # Every unit page lies at the same depth: one relative way up to the compound serves them all.
+        up = rel(urls.unit(view.id, "x"), urls.compound(view.id))
+        dates: dict[datetime.date, str] = {}
         for code, statement in fees.units.items():
             here = urls.unit(view.id, code)
             months = []
             for entry in reversed(statement.months):
-                payments = [Row(amount=p.amount, text=self.w("paid_by", date=self.w.date(p.date), voucher=p.voucher),
-                                link=rel(here, urls.item(view.id, p.date.year, p.date.month, p.voucher)))
-                            for p in entry.payments]
+                payments = []
+                for p in entry.payments:
+                    if p.date not in dates:
+                        dates[p.date] = self.w.date(p.date)
+                    payments.append(Row(amount=p.amount, text=self.w("paid_by", date=dates[p.date], voucher=p.voucher),
+                                        link=up + urls.item(view.id, p.date.year, p.date.month, p.voucher)
+                                        .removeprefix(urls.compound(view.id))))
                 months.append(Row(label=self.w.month(*entry.month), due=entry.due, paid=entry.paid,
                                   owed=entry.due - entry.paid, payments=payments))
             unit = statement.unit

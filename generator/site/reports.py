@@ -19,7 +19,7 @@ from generator.site.qr import absolute, qr_svg
 from generator.site.urls import rel
 from generator.view.books import CompoundView, Item, Month, Year
 from generator.view.fees import TOTAL
-from generator.view.reports import month_report
+from generator.view.reports import month_report, openings
 
 if TYPE_CHECKING:
     from generator.site.pages import SiteBuilder
@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 def month_report_page(builder: SiteBuilder, view: CompoundView, name: str, month: Month) -> None:
     w = builder.w
     here = urls.report(view.id, month.year, month.month)
-    report = month_report(view, month)
+    if view.id not in builder.openings:
+        builder.openings[view.id] = openings(view)
+    report = month_report(view, month, builder.openings[view.id].get((month.year, month.month)))
     label = w.month(month.year, month.month)
     month_url = absolute(builder.site_url, urls.month(view.id, month.year, month.month)) if builder.site_url else None
     income = [Row(name=builder.account(view, account), amount=amount) for account, amount in report.income.items()]

@@ -335,6 +335,8 @@ WORDS: dict[str, dict[str, str]] = {
     # The month page: items by category with subtotals, every item by date, detail sheets summed by kind
     "month_categories": {"zh": "本月分类合计", "en": "This month by category"},
     "month_by_date": {"zh": "按日期排列的全部 {count} 笔", "en": "Every item by date ({count})"},
+    "month_by_date_elsewhere": {"zh": "本月共 {count} 笔，按日期排列的完整清单见",
+                                "en": "{count} items this month; every one by date is in the"},
     "month_see_item": {"zh": "同一笔，详见“{category}”", "en": "the same item, shown in full under “{category}”"},
     "month_item_parts": {"zh": "本笔分列于", "en": "This item is split into"},
     "sheet_summary": {"zh": "明细表：{count} 笔，合计 {amount} 元",

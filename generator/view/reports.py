@@ -71,12 +71,25 @@ class MonthReport:
         return sum(self.spending.values(), ZERO)
 
 
-def month_report(view: CompoundView, month: Month) -> MonthReport:
+def openings(view: CompoundView) -> dict[tuple[int, int], Decimal]:
+    """The fund's balance at the start of every month with entries, in one pass over the books."""
+    found: dict[tuple[int, int], Decimal] = {}
+    running = ZERO
+    for year in view.years.values():
+        for number, month in sorted(year.months.items()):
+            found[(year.year, number)] = running
+            running += sum((item.fund for item in month.items), ZERO)
+    return found
+
+
+def month_report(view: CompoundView, month: Month, opening: Decimal | None = None) -> MonthReport:
+    """The month's report; ``opening`` is the fund's balance on the 1st when the caller has it (``openings``)."""
     year, number = month.year, month.month
     first = datetime.date(year, number, 1)
     last = datetime.date(year, number, calendar.monthrange(year, number)[1])
     following = last + datetime.timedelta(days=1)
-    opening = sum((item.fund for item in view.items if item.date < first), ZERO)
+    if opening is None:
+        opening = sum((item.fund for item in view.items if item.date < first), ZERO)
     closing = opening + sum((item.fund for item in month.items), ZERO)
     income = {a: v for a, v in month.by_account.items() if a.startswith(view.income_root) and v}
     spending = {a: v for a, v in month.by_account.items() if a.startswith(view.expenses_root) and v}
