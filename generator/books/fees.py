@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from beancount.core import data
 
@@ -88,9 +89,9 @@ class Dues:
         return self._cache[key]
 
 
-@dataclass(frozen=True)
-class Payment:
-    """One unit's payment for one month, from one row of a fee receipt's detail sheet."""
+class Payment(NamedTuple):
+    """One unit's payment for one month, from one row of a fee receipt's detail sheet (a tuple: a 100k-entry
+    compound's sheets make hundreds of thousands of them)."""
 
     unit: str
     month: Month
@@ -153,6 +154,11 @@ def _fee_payments(receipts: list[tuple[data.Transaction, Decimal]], roster: Rost
     problems: list[FeeProblem] = []
     paid: dict[tuple[str, Month], Decimal] = {}
     sheets: dict[str, Sheet | str] = {}
+    # Sheets repeat a few amounts and periods thousands of times: each is read once.
+    amounts: dict[str, Decimal] = {}
+    periods: dict[str, list[Month] | None] = {}
+    parts: dict[tuple[Decimal, int], list[Decimal]] = {}
+    units = roster.units
     for entry, income in receipts:
         detail = entry.meta.get("detail")
         if not isinstance(detail, str) or not detail.strip():
@@ -171,41 +177,54 @@ def _fee_payments(receipts: list[tuple[data.Transaction, Decimal]], roster: Rost
             problems.append(FeeProblem(entry, f"detail sheet vouchers/{name} must have the columns unit,period,amount"))
             continue
         voucher = str(entry.meta.get("voucher", ""))
+        date = entry.date
         total = Decimal(0)
         for index, row in enumerate(sheet.rows):
             line = sheet.lines[index] if index < len(sheet.lines) else index + 2
-            where = f"vouchers/{name} line {line}"
-            amount = parse_amount(row.get("amount", "")) or Decimal(0)
+            raw = row.get("amount", "")
+            amount = amounts.get(raw)
+            if amount is None:
+                amount = amounts[raw] = parse_amount(raw) or Decimal(0)
             total += amount
-            unit = roster.units.get(row.get("unit", ""))
-            covered = period_months(row.get("period", ""))
+            unit = units.get(row.get("unit", ""))
+            text = row.get("period", "")
+            if text in periods:
+                covered = periods[text]
+            else:
+                covered = periods[text] = period_months(text)
             if unit is None:
-                problems.append(FeeProblem(entry, f"{where}: unit {row.get('unit', '')[:20]!r} is not in units.csv"))
+                problems.append(FeeProblem(entry, f"vouchers/{name} line {line}: unit {row.get('unit', '')[:20]!r} "
+                                           "is not in units.csv"))
                 continue
             if covered is None:
-                problems.append(FeeProblem(entry, f"{where}: period {row.get('period', '')[:30]!r} must be a month "
-                                           "YYYY-MM or a range YYYY-MM..YYYY-MM (at most 36 months)"))
+                problems.append(FeeProblem(entry, f"vouchers/{name} line {line}: period {text[:30]!r} must be a "
+                                           "month YYYY-MM or a range YYYY-MM..YYYY-MM (at most 36 months)"))
                 continue
             if covered[0] < unit.since:
-                problems.append(FeeProblem(entry, f"{where}: unit {unit.code} is billed from {month_label(unit.since)}"
-                                           f", not {month_label(covered[0])}"))
+                problems.append(FeeProblem(entry, f"vouchers/{name} line {line}: unit {unit.code} is billed from "
+                                           f"{month_label(unit.since)}, not {month_label(covered[0])}"))
                 continue
-            for month, part in zip(covered, split(amount, len(covered)), strict=True):
+            if len(covered) == 1:
+                shares = [amount]
+            else:
+                shares = parts.get((amount, len(covered))) or parts.setdefault((amount, len(covered)),
+                                                                                split(amount, len(covered)))
+            for month, part in zip(covered, shares, strict=True):
                 due = dues.due(unit, month)
                 key = (unit.code, month)
                 if due is None:
-                    problems.append(FeeProblem(entry, f"{where}: no approved fee standard for {month_label(month)} "
-                                               f"(fees: in budgets/<id>/{month[0]}.yaml)"))
+                    problems.append(FeeProblem(entry, f"vouchers/{name} line {line}: no approved fee standard for "
+                                               f"{month_label(month)} (fees: in budgets/<id>/{month[0]}.yaml)"))
                     break
                 so_far = paid.get(key, Decimal(0)) + part
                 if so_far > due:
-                    problems.append(FeeProblem(entry, f"{where}: unit {unit.code} pays {so_far} for "
-                                               f"{month_label(month)}, more than its due {due}; book what is "
+                    problems.append(FeeProblem(entry, f"vouchers/{name} line {line}: unit {unit.code} pays {so_far} "
+                                               f"for {month_label(month)}, more than its due {due}; book what is "
                                                "beyond the dues to the advance-receipts liability (预收款) with "
                                                f'unit: "{unit.code}"'))
                     break
                 paid[key] = so_far
-                payments.append(Payment(unit.code, month, part, voucher, entry.date, name, line))
+                payments.append(Payment(unit.code, month, part, voucher, date, name, line))
         if total != income:
             problems.append(FeeProblem(entry, f"detail sheet vouchers/{name} adds up to {total} but the entry books "
                                        f"{income} of fees; they must agree to the cent"))

@@ -33,6 +33,7 @@ from generator.site import charts, urls
 from generator.site.csp import policy as csp_policy
 from generator.site.downloads import write_transactions_csv, write_transactions_json
 from generator.site.feed import FEED, SHARE_IMAGE, atom_feed
+from generator.site.month_items import ItemWriter
 from generator.site.notice_body import render_body
 from generator.site.reports import month_report_page, year_report_page
 from generator.site.share import describe, plain
@@ -316,7 +317,7 @@ class SiteBuilder:
                     prev=neighbour(previous), next=neighbour(following), closed=closed,
                     year_link=rel(here, urls.year(view.id, month.year)), ask=self.ask_panel(view, name, "query"),
                     report_link=rel(here, urls.report(view.id, month.year, month.month)),
-                    query_label=self.w("query"), by_date=len(items) <= BY_DATE_LIMIT,
+                    by_date=len(items) <= BY_DATE_LIMIT,
                     data_link=rel(here, urls.data(view.id)),
                     ask_script=rel(here, urls.asset("trustfund-ask.js")))
 
@@ -394,6 +395,10 @@ class SiteBuilder:
                     entry.item.parts.append(Row(name=group.name, amounts=entry.amounts))
             if chosen:
                 sections.append(Row(kind=kind, label=label, groups=chosen))
+        writer = ItemWriter(self.w, self.w("query"))  # once every item's parts are known
+        for section in sections:
+            for group in section.groups:
+                group.html = writer.entries(group.entries)
         return sections
 
     @staticmethod
@@ -439,7 +444,7 @@ class SiteBuilder:
             total += amount
             # The rows as HTML here, not in the template: daily fee receipts give a month thousands of sheet rows,
             # and a Jinja loop over each row's cells made the month pages half as slow again.
-            cells = "".join(f"<td>{escape(row.get(c, ''))}</td>" for c in columns)
+            cells = "".join([f"<td>{escape(row.get(c, ''))}</td>" for c in columns])
             body.append(f'<tr>{cells}<td class="num">{shown}</td></tr>')
             if kind_column == "item":
                 kind = row.get("item") or "—"
@@ -452,7 +457,10 @@ class SiteBuilder:
                 kind = periods[period]
             else:
                 kind = w("sheet_all")
-            kinds.setdefault(kind, Counter())[amount] += 1
+            counts = kinds.get(kind)
+            if counts is None:
+                counts = kinds[kind] = Counter()
+            counts[amount] += 1
         rank = {label: index for index, label in enumerate(fee_kinds.values())}
         summary = []
         for kind, counts in sorted(kinds.items(), key=lambda pair: rank.get(pair[0], len(rank))):
@@ -630,24 +638,42 @@ class SiteBuilder:
         template = self.env.get_template("unit.html")
         # Every unit page lies at the same depth: one relative way up to the compound serves them all.
         up = rel(urls.unit(view.id, "x"), urls.compound(view.id))
-        dates: dict[datetime.date, str] = {}
+        # The month rows as HTML here, escaped, not in the template: 2,000 units × 60 months are 120,000
+        # rows, and a Jinja loop with a filter per cell was most of the unit pages' time.
+        shown: dict[Decimal, str] = {}
+        labels: dict[tuple[int, int], str] = {}
+        links: dict[tuple[str, datetime.date], str] = {}
+        due_word, paid_word = escape(self.w("due")), escape(self.w("paid"))
+        not_paid = f"<small>{escape(self.w('not_paid'))}</small>"
+
+        def amount(value: Decimal) -> str:
+            text = shown.get(value)
+            if text is None:
+                text = shown[value] = money(value)
+            return text
+
         for code, statement in fees.units.items():
             here = urls.unit(view.id, code)
-            months = []
+            rows = []
             for entry in reversed(statement.months):
-                payments = []
+                label = labels.get(entry.month)
+                if label is None:
+                    label = labels[entry.month] = str(escape(self.w.month(*entry.month)))
+                paid = []
                 for p in entry.payments:
-                    if p.date not in dates:
-                        dates[p.date] = self.w.date(p.date)
-                    payments.append(Row(amount=p.amount, text=self.w("paid_by", date=dates[p.date], voucher=p.voucher),
-                                        link=up + urls.item(view.id, p.date.year, p.date.month, p.voucher)
-                                        .removeprefix(urls.compound(view.id))))
-                months.append(Row(label=self.w.month(*entry.month), due=entry.due, paid=entry.paid,
-                                  owed=entry.due - entry.paid, payments=payments))
+                    start = links.get((p.voucher, p.date))
+                    if start is None:
+                        link = up + urls.item(view.id, p.date.year, p.date.month, p.voucher).removeprefix(
+                            urls.compound(view.id))
+                        text = self.w("paid_by", date=self.w.date(p.date), voucher=p.voucher)
+                        start = links[(p.voucher, p.date)] = f'<a href="{escape(link)}">{escape(text)} <span class="num">'
+                    paid.append(f"{start}{amount(p.amount)}</span></a>")
+                rows.append(f'<li><div class="tf-unit-month"><b>{label}</b><span>{due_word} {amount(entry.due)}</span>'
+                            f'<span>{paid_word} {amount(entry.paid)}</span></div>{"".join(paid) or not_paid}</li>')
             unit = statement.unit
             html = template.render(
                 w=self.w, lang="zh-CN" if self.language == "zh" else "en", name=name, code=code,
-                title=self.w("unit_title", code=code), months=months, owed=statement.owed,
+                title=self.w("unit_title", code=code), months=Markup("\n".join(rows)), owed=statement.owed,
                 area=self.w("unit_area", building=unit.building, area=money(unit.area)),
                 balance=self.w("unit_balance", date=self.w.month(*fees.last_complete)),
                 css=rel(here, urls.asset("trustfund.css")), icon=rel(here, "assets/images/favicon.png"),
