@@ -32,14 +32,17 @@ def write_transactions_csv(view: CompoundView, out: IO[str]) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     names_of = view.accounts
+    accounts: dict[str, tuple[str, str, str]] = {}  # an account's three cells, once each
     for item in view.items:
-        texts = [text_cell(item.voucher), item.date.isoformat(), text_cell(item.payee), text_cell(item.narration)]
+        texts = (text_cell(item.voucher), item.date.isoformat(), text_cell(item.payee), text_cell(item.narration))
         evidence, detail = text_cell(", ".join(item.evidence)), text_cell(item.detail or "")
         for posting in item.postings:
-            names = names_of.get(posting.account, {})
-            writer.writerow([*texts, posting.account, text_cell(names.get("name", "")),
-                             text_cell(names.get("name_en", "")), f"{posting.number:.2f}", posting.currency,
-                             evidence, detail])
+            cells = accounts.get(posting.account)
+            if cells is None:
+                names = names_of.get(posting.account, {})
+                cells = accounts[posting.account] = (posting.account, text_cell(names.get("name", "")),
+                                                     text_cell(names.get("name_en", "")))
+            writer.writerow((*texts, *cells, f"{posting.number:.2f}", posting.currency, evidence, detail))
 
 
 def write_transactions_json(view: CompoundView, out: IO[str]) -> None:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from beancount.core import data
 
@@ -30,15 +31,13 @@ from generator.view.queries import QueriesView, build_queries
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
-class Leg:
+class Leg(NamedTuple):  # tuples: a 100k-entry compound has hundreds of thousands of legs and postings
     account: str
     amount: Decimal  # from the fund's side: negative units
     currency: str
 
 
-@dataclass(frozen=True)
-class Posting:
+class Posting(NamedTuple):
     account: str
     number: Decimal  # Beancount's own sign
     currency: str
@@ -197,6 +196,8 @@ def build_view(books: Books, snapshot: Snapshot | None = None) -> CompoundView:
     last_date = None
     chart = chart_of(entries)
     accounts = chart.names
+    is_fund: dict[str, bool] = {}  # by account: the answers, once each
+    is_remuneration: dict[str, bool] = {}
     for entry in entries:
         if isinstance(entry, data.Balance) and entry.account == fund and entry.amount.currency == currency \
                 and entry.amount.number is not None:
@@ -217,7 +218,10 @@ def build_view(books: Books, snapshot: Snapshot | None = None) -> CompoundView:
             if units is None or units.number is None:
                 continue
             item.postings.append(Posting(posting.account, units.number, units.currency))
-            if units.currency == currency and any(covers(account, posting.account) for account in fund_accounts):
+            in_fund = is_fund.get(posting.account)
+            if in_fund is None:
+                in_fund = is_fund[posting.account] = any(covers(account, posting.account) for account in fund_accounts)
+            if units.currency == currency and in_fund:
                 item.fund += units.number
             if posting.account == fund:
                 fund_balance[units.currency] += units.number
@@ -231,7 +235,10 @@ def build_view(books: Books, snapshot: Snapshot | None = None) -> CompoundView:
             elif posting.account.startswith(expenses_root):
                 item.spending += units.number
                 month.by_account[posting.account] += units.number
-                if covers(fee_account, posting.account):
+                is_fee = is_remuneration.get(posting.account)
+                if is_fee is None:
+                    is_fee = is_remuneration[posting.account] = covers(fee_account, posting.account)
+                if is_fee:
                     item.remuneration_for = fee_year(entry) or entry.date.year
                     fee_by_year[item.remuneration_for] += units.number
         if not legs:  # a transaction entirely within the fund account
