@@ -33,6 +33,7 @@ from generator.site import charts, urls
 from generator.site.csp import policy as csp_policy
 from generator.site.downloads import write_transactions_csv, write_transactions_json
 from generator.site.feed import FEED, SHARE_IMAGE, atom_feed
+from generator.site.glossary import TERMS, terms_filter, what_is_filter
 from generator.site.month_items import ItemWriter
 from generator.site.notice_body import render_body
 from generator.site.reports import month_report_page, year_report_page
@@ -76,6 +77,8 @@ def environment() -> Environment:
     env.filters["percent"] = percent
     env.filters["rate"] = rate
     env.filters["bar_width"] = lambda share: f"{min(float(share or 0), 1.0) * 100:.1f}"
+    env.filters["terms"] = terms_filter  # a sentence with its glossary terms linked (generator/site/glossary.py)
+    env.filters["what_is"] = what_is_filter  # "什么是酬金？", the term linked
     return env
 
 
@@ -109,7 +112,9 @@ class SiteBuilder:
         self.site.files[uri] = path
 
     def render(self, uri: str, page_title: str, template: str, **values: Any) -> None:
-        html = self.env.get_template(template).render(w=self.w, **values)
+        # Every page knows its way to the glossary, for the terms it links.
+        glossary = rel(uri.removesuffix(urls.page(urls.HOME)), urls.GLOSSARY)
+        html = self.env.get_template(template).render(w=self.w, glossary=glossary, **values)
         self.site.pages[uri] = Page(page_title, html)
 
     def build(self, views: list[CompoundView]) -> Site:
@@ -125,6 +130,7 @@ class SiteBuilder:
                          "budget_used": share(budget.total_spent, budget.total_cap) if budget else None,
                          "rates": self.headline_rates(view), "fee_rate": self.fee_headline(view)})
         self.render(urls.page(urls.HOME), self.w("site_title"), "index.html", compounds=rows)
+        self.glossary_page()
         self.site.nav = self.navigation(views)
         return self.site
 
@@ -144,7 +150,16 @@ class SiteBuilder:
                          {self.w("history"): urls.page(urls.history(cid))},
                          {self.w("downloads"): urls.page(urls.data(cid))}]
             nav.append({str(escape(self.compound_name(view))): sections})  # the theme prints section names unescaped
+        nav.append({self.w("glossary"): urls.page(urls.GLOSSARY)})
         return nav
+
+    def glossary_page(self) -> None:
+        """The site's one glossary: each term at its anchor, in plain words, with its name in the other language."""
+        other = "en" if self.language == "zh" else "zh"
+        self.render(urls.page(urls.GLOSSARY), self.w("glossary"), "glossary.html",
+                    other_lang="zh-CN" if other == "zh" else "en",
+                    terms=[Row(anchor=term.anchor, name=term.name[self.language], about=term.about[self.language],
+                               other=term.name[other]) for term in TERMS])
 
     def provenance_line(self, provenance: Provenance, built: datetime.date) -> str:
         """The commit the books were built from, and when, as a line of text."""

@@ -12,6 +12,7 @@ import posixpath
 
 HOME = ""
 ASSETS = "assets/"
+GLOSSARY = "glossary/"  # the one glossary (术语表) of the whole site; a term is ``glossary/#<anchor>``
 
 
 def compound(cid: str) -> str:

@@ -356,6 +356,12 @@ WORDS: dict[str, dict[str, str]] = {
     "sheet_fee_advance": {"zh": "预缴", "en": "Paid in advance"},
     "sheet_download": {"zh": "下载明细表（CSV，可用 Excel/WPS 打开）",
                        "en": "Download the sheet (CSV, opens in Excel)"},
+    # The glossary (术语表, generator/site/glossary.py holds its terms) and the links to it
+    "glossary": {"zh": "术语表", "en": "Glossary"},
+    "glossary_intro": {"zh": "本站常用词语的简单说明。看完后返回上一页，就回到原来的地方。",
+                       "en": "The words this site uses, in plain terms. Go back to return to where you were."},
+    "glossary_other": {"zh": "英文：", "en": "Chinese: "},
+    "what_is": {"zh": "什么是{term}？", "en": "{term}: what is it?"},
 }
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
