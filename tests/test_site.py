@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 from collections import defaultdict
@@ -81,8 +83,9 @@ def test_every_page_of_the_site_map_is_built(example_site: Path) -> None:
         for path in ("", "2025", "2026", "2025/01", "2026/10", "budget/2025", "budget/2026", "notices", "data",
                      "search"):
             assert (example_site / compound / path / "index.html").is_file(), (compound, path)
-        assert (example_site / compound / "data" / "transactions.csv").is_file()
-        assert (example_site / compound / "data" / "transactions.json").is_file()
+        for year in (2025, 2026):
+            assert (example_site / compound / "data" / f"transactions-{year}.csv").is_file()
+        assert not list((example_site / compound / "data").glob("*.json")), "the CSV is not stored twice"
         assert (example_site / compound / "data" / "ledger" / "main.beancount").is_file()
         assert (example_site / compound / "search" / "2026.json").is_file()
         notices = list((example_site / compound / "notices").glob("*/index.html"))
@@ -130,6 +133,28 @@ def test_month_year_and_budget_totals_equal_beancounts_own_sums(example_site: Pa
                     AND (account = '{account}' OR account ~ '^{account}:')""")
                 assert number(spent) == (row[0] or Decimal(0)), (compound, year, account)
 
+
+def test_each_years_csv_download_holds_exactly_beancounts_postings_of_that_year(example_site: Path) -> None:
+    loader.initialize(use_cache=False)
+    for compound in ("qingshui-garden", "hetang-court"):
+        entries, errors, options = loader.load_file(str(PROJECT / "ledgers" / compound / "main.beancount"))
+        assert errors == []
+        data_page = page(example_site, f"{compound}/data")
+        for year in (2025, 2026):
+            assert f'href="transactions-{year}.csv"' in data_page, (compound, year)
+            text = (example_site / compound / "data" / f"transactions-{year}.csv").read_text(encoding="utf-8")
+            assert text.startswith("\ufeff"), "Excel and WPS need the byte-order mark to read Chinese"
+            rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+            assert {row["date"][:4] for row in rows} == {str(year)}
+            shown: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+            for row in rows:
+                shown[(row["account"], row["currency"])] += Decimal(row["amount"])
+            _, sums = query.run_query(entries, options, f"""
+                SELECT account, currency, sum(number) AS total, count(*) AS n WHERE year = {year}
+                GROUP BY account, currency""")
+            expected = {(account, currency): total for account, currency, total, _ in sums}
+            assert shown == expected, (compound, year)
+            assert len(rows) == sum(n for *_, n in sums), (compound, year)
 
 def test_the_trustee_statement_shows_the_released_bonus(example_site: Path) -> None:
     html = page(example_site, "hetang-court/budget/2025")

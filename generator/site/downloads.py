@@ -1,4 +1,7 @@
-"""The downloads of a compound: every posting as CSV (for Excel and WPS) and as JSON (for programs).
+"""The downloads of a compound: every posting of a year as CSV (for Excel and WPS), one file a year.
+
+Programs read the raw ledger files, which the data page offers beside these: a JSON copy of the same rows
+would store every posting twice (it was half of a large compound's site).
 
 A payee or description is written by the treasurer and read by owners in a
 spreadsheet, so a text cell that a spreadsheet would run as a formula
@@ -10,10 +13,10 @@ amount is still a number in Excel and WPS.
 from __future__ import annotations
 
 import csv
-import json
+from collections.abc import Iterable
 from typing import IO
 
-from generator.view import CompoundView
+from generator.view import CompoundView, Item
 
 CSV_COLUMNS = ("voucher", "date", "payee", "narration", "account", "account_name", "account_name_en", "amount",
                "currency", "evidence", "detail")
@@ -25,15 +28,15 @@ def text_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def write_transactions_csv(view: CompoundView, out: IO[str]) -> None:
-    """Every posting of every transaction, in Beancount's own sign, one row a posting."""
+def write_transactions_csv(view: CompoundView, items: Iterable[Item], out: IO[str]) -> None:
+    """Every posting of the items (a year's, on the site), in Beancount's own sign, one row a posting."""
     # A byte-order mark so that Excel and WPS open the Chinese text correctly.
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     names_of = view.accounts
     accounts: dict[str, tuple[str, str, str]] = {}  # an account's three cells, once each
-    for item in view.items:
+    for item in items:
         texts = (text_cell(item.voucher), item.date.isoformat(), text_cell(item.payee), text_cell(item.narration))
         evidence, detail = text_cell(", ".join(item.evidence)), text_cell(item.detail or "")
         for posting in item.postings:
@@ -45,17 +48,8 @@ def write_transactions_csv(view: CompoundView, out: IO[str]) -> None:
             writer.writerow((*texts, *cells, f"{posting.number:.2f}", posting.currency, evidence, detail))
 
 
-def write_transactions_json(view: CompoundView, out: IO[str]) -> None:
-    """One transaction a line, each encoded by json's C encoder (``indent`` would force the pure-Python
-    one: 3 s and 350 MB of transient chunks at 100k transactions)."""
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    out.write(encode({"compound": view.id})[:-1] + ',"transactions":[')
-    separator = "\n"
-    for item in view.items:
-        out.write(separator)
-        out.write(encode({"voucher": item.voucher, "date": item.date.isoformat(), "payee": item.payee,
-                          "narration": item.narration, "evidence": item.evidence, "detail": item.detail,
-                          "postings": [{"account": p.account, "amount": f"{p.number:.2f}", "currency": p.currency}
-                                       for p in item.postings]}))
-        separator = ",\n"
-    out.write("\n]}\n")
+def file_size(size: int) -> str:
+    """A file's size as an owner on mobile data reads it: 850 KB, 6.3 MB."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} KB"
+    return f"{size / 1_000_000:.1f} MB"

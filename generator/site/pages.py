@@ -9,6 +9,7 @@ any folder or host.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import json
 import re
@@ -31,7 +32,7 @@ from generator.books.trustee import Allowance
 from generator.money import parse_amount, share
 from generator.site import charts, urls
 from generator.site.csp import policy as csp_policy
-from generator.site.downloads import write_transactions_csv, write_transactions_json
+from generator.site.downloads import file_size, write_transactions_csv
 from generator.site.feed import FEED, SHARE_IMAGE, atom_feed
 from generator.site.glossary import TERMS, terms_filter, what_is_filter
 from generator.site.month_items import ItemWriter
@@ -802,16 +803,27 @@ class SiteBuilder:
 
     def data_page(self, view: CompoundView, name: str) -> None:
         here = urls.data(view.id)
-        csv_file, json_file = urls.download(view.id, "transactions.csv"), urls.download(view.id, "transactions.json")
-        self.put(csv_file, lambda out: write_transactions_csv(view, out))
-        self.put(json_file, lambda out: write_transactions_json(view, out))
+        years = []
+        for year in reversed(view.years.values()):
+            items = [item for _, month in sorted(year.months.items()) for item in month.items]
+            if not items:
+                continue
+            uri = urls.download(view.id, f"transactions-{year.year}.csv")
+            self.put(uri, functools.partial(write_transactions_csv, view, items))
+            years.append({"label": self.w("transactions_csv", year=self.w.year(year.year)),
+                          "size": self.w("file_size", size=file_size(self.size(uri))), "link": rel(here, uri)})
         ledger_files = []
         for path in view.ledger_files:
             relative = path.relative_to(view.compound.folder).as_posix()
             self.site.files[urls.ledger_file(view.id, relative)] = path
             ledger_files.append({"name": relative, "link": rel(here, urls.ledger_file(view.id, relative))})
         self.render(urls.page(here), f"{name} · {self.w('downloads')}", "data.html", name=name,
-                    csv=rel(here, csv_file), json=rel(here, json_file), ledger_files=ledger_files)
+                    years=years, ledger_files=ledger_files)
+
+    def size(self, uri: str) -> int:
+        """The size in bytes of a generated file."""
+        content = self.site.files[uri]
+        return len(content) if isinstance(content, bytes) else content.stat().st_size
 
     def search_page(self, view: CompoundView, name: str) -> None:
         here = urls.search(view.id)
