@@ -28,6 +28,7 @@ from mkdocs.structure.pages import Page
 
 from generator.audit.publication import PublicationError, gather
 from generator.books import Books
+from generator.site.beside import BesideError
 from generator.site.csp import with_policy
 from generator.site.pages import Site, build_site
 
@@ -50,6 +51,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         self.queries: Path | None = None  # set by ``trustfund build --queries FILE``
         self.site: Site | None = None
         self.spool: tempfile.TemporaryDirectory[str] | None = None
+        self.failure: Exception | None = None  # what made the last build fail, for `trustfund build`
 
     def cleanup(self) -> None:
         if self.spool is not None:
@@ -60,6 +62,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         self.cleanup()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.failure = error  # MkDocs only logs it and raises "Aborted with a BuildError!"
         self.cleanup()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -73,9 +76,13 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         except PublicationError as problem:
             self.cleanup()
             raise PluginError(f"trustfund: {problem}") from None
-        self.site = build_site(publication.views, self.config.language, config.repo_url, Path(self.spool.name),
-                               publication.histories, publication.provenance, datetime.date.today(),
-                               config.site_url or None)
+        try:
+            self.site = build_site(publication.views, self.config.language, config.repo_url, Path(self.spool.name),
+                                   publication.histories, publication.provenance, datetime.date.today(),
+                                   config.site_url or None)
+        except BesideError as problem:  # e.g. the disk filled up while the downloads were written
+            self.cleanup()
+            raise PluginError(f"trustfund: {problem}") from None
         self.checked = None  # a rebuild under `serve` reloads the books
         config.extra["trustfund"] = dict(self.site.head)  # the feed and share image, for overrides/main.html
         if "feed" not in self.site.head:

@@ -29,6 +29,7 @@ def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries
         raise SiteBuildError(f"no mkdocs.yml in {root}")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    plugin = None
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         config = load_config(config_file=str(config_file), site_dir=str(staging), strict=True)
@@ -40,7 +41,8 @@ def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries
         build(config)
     except (PluginError, ConfigurationError, Abort, MkDocsException) as problem:
         shutil.rmtree(staging, ignore_errors=True)
-        raise SiteBuildError(f"the site could not be built: {problem}") from None
+        cause = getattr(plugin, "failure", None) if plugin is not None else None
+        raise SiteBuildError(f"the site could not be built: {cause or problem}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -31,6 +31,7 @@ from generator.books.notices import Notice
 from generator.books.trustee import Allowance
 from generator.money import parse_amount, share
 from generator.site import charts, urls
+from generator.site.beside import Beside
 from generator.site.csp import policy as csp_policy
 from generator.site.downloads import file_size, write_transactions_csv
 from generator.site.feed import FEED, SHARE_IMAGE, atom_feed
@@ -69,6 +70,10 @@ class Site:
     nav: list[NavItem] = field(default_factory=list)  # MkDocs' navigation: compounds and their main sections
     footer: str = ""  # the provenance line under every page, as HTML
     head: dict[str, str] = field(default_factory=dict)  # for every page's <head>: the feed and the share image
+
+
+def write_text(text: str, out: IO[str]) -> None:
+    out.write(text)
 
 
 def environment() -> Environment:
@@ -119,6 +124,40 @@ class SiteBuilder:
         self.site.pages[uri] = Page(page_title, html)
 
     def build(self, views: list[CompoundView]) -> Site:
+        beside = Beside(self.spool)
+        beside.start(lambda: self.files_beside(views))
+        try:
+            self.pages(views)
+            written = beside.finish()
+        except BaseException:
+            beside.abandon()
+            raise
+        if self.spool is not None:
+            for uri in written:
+                self.site.files[uri] = self.spool / uri
+        for view in views:
+            self.data_page(view, self.compound_name(view), written)
+        return self.site
+
+    def files_beside(self, views: list[CompoundView]) -> dict[str, int]:
+        """The files no page waits for, written while the pages are rendered (generator/site/beside.py):
+        each year's CSV download and search index, and the unit pages. Their URIs and sizes."""
+        before = set(self.site.files)
+        for view in views:
+            for year in view.years.values():
+                items = [item for _, month in sorted(year.months.items()) for item in month.items]
+                if items:
+                    self.put(self.csv_download(view, year.year), functools.partial(write_transactions_csv, view, items))
+                self.search_index(view, year)
+            if view.fees is not None and view.fees.unit_pages:
+                self.unit_pages(view, self.compound_name(view))
+        return {uri: self.size(uri) for uri in self.site.files if uri not in before}
+
+    @staticmethod
+    def csv_download(view: CompoundView, year: int) -> str:
+        return urls.download(view.id, f"transactions-{year}.csv")
+
+    def pages(self, views: list[CompoundView]) -> None:
         rows = []
         for view in views:
             self.compound(view)
@@ -133,7 +172,6 @@ class SiteBuilder:
         self.render(urls.page(urls.HOME), self.w("site_title"), "index.html", compounds=rows)
         self.glossary_page()
         self.site.nav = self.navigation(views)
-        return self.site
 
     def navigation(self, views: list[CompoundView]) -> list[NavItem]:
         """Compounds and their main sections only: years and months are reached from the pages."""
@@ -200,14 +238,11 @@ class SiteBuilder:
         for budget_year in view.budgets:
             self.budget_page(view, name, budget_year)
         self.notice_pages(view, name)
-        self.data_page(view, name)
         self.search_page(view, name)
         self.history_page(view, name)
         self.queries_page(view, name)
         if view.fees is not None:
             self.fees_page(view, name)
-            if view.fees.unit_pages:
-                self.unit_pages(view, name)
         self.dashboard(view, name)
         for path in sorted(view.compound.vouchers.rglob("*")) if view.compound.vouchers.is_dir() else []:
             if path.is_file() and not path.is_symlink():
@@ -294,7 +329,6 @@ class SiteBuilder:
         for index, month in enumerate(ordered):
             self.month_page(view, name, month, ordered[index - 1] if index else None,
                             ordered[index + 1] if index + 1 < len(ordered) else None)
-        self.search_index(view, year)
 
     def month_page(self, view: CompoundView, name: str, month: Month, previous: Month | None,
                    following: Month | None) -> None:
@@ -695,7 +729,7 @@ class SiteBuilder:
                 css=rel(here, urls.asset("trustfund.css")), icon=rel(here, "assets/images/favicon.png"),
                 home=rel(here, urls.compound(view.id)),
                 policy=unit_policy(), provenance=Markup(self.provenance))  # noqa: S704 — escaped by footer()
-            self.site.files[f"{here}index.html"] = html.encode("utf-8")
+            self.put(f"{here}index.html", functools.partial(write_text, html))
 
     def year_elapsed(self, view: CompoundView) -> str | None:
         """How much of the current year the books cover, in words (e.g. 10 of 12 months), beside a share used."""
@@ -801,17 +835,12 @@ class SiteBuilder:
                         sheet=self.assessment_sheet(view, page, notice, statement.allowed if statement else None),
                         **tallies)
 
-    def data_page(self, view: CompoundView, name: str) -> None:
+    def data_page(self, view: CompoundView, name: str, written: dict[str, int]) -> None:
+        """The downloads: each year's CSV (written beside the pages, with its size) and the raw ledger files."""
         here = urls.data(view.id)
-        years = []
-        for year in reversed(view.years.values()):
-            items = [item for _, month in sorted(year.months.items()) for item in month.items]
-            if not items:
-                continue
-            uri = urls.download(view.id, f"transactions-{year.year}.csv")
-            self.put(uri, functools.partial(write_transactions_csv, view, items))
-            years.append({"label": self.w("transactions_csv", year=self.w.year(year.year)),
-                          "size": self.w("file_size", size=file_size(self.size(uri))), "link": rel(here, uri)})
+        years = [{"label": self.w("transactions_csv", year=self.w.year(year)),
+                  "size": self.w("file_size", size=file_size(written[uri])), "link": rel(here, uri)}
+                 for year in reversed(view.years) if (uri := self.csv_download(view, year)) in written]
         ledger_files = []
         for path in view.ledger_files:
             relative = path.relative_to(view.compound.folder).as_posix()
