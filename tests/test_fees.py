@@ -24,7 +24,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -41,6 +40,7 @@ from generator.findings import Finding, from_error
 from generator.view import build_view
 from generator.view.fees import TOTAL
 from tests.conftest import BUDGET_2026, EXAMPLES, PROFILE, PROJECT, Repo
+from tests.html_tree import Node, read
 from tests.test_browser import CHROMIUM_FLAGS, chromium_path, unavailable
 from tests.test_site import build
 
@@ -281,64 +281,8 @@ def reckonings() -> dict[str, Reckoning]:
 
 # HTML as a tree (the standard library's parser: the site must be readable without a browser)
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-@dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str]
-    children: list[Node | str] = field(default_factory=list)
-
-    def text(self, sep: str = "") -> str:
-        return sep.join(child if isinstance(child, str) else child.text(sep) for child in self.children)
-
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
-
-    def walk(self) -> Iterator[Node]:
-        yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.walk()
-
-    def all(self, tag: str, cls: str | None = None) -> list[Node]:
-        return [n for n in self.walk() if n.tag == tag and (cls is None or cls in n.classes())]
-
-    def one(self, tag: str, cls: str | None = None) -> Node:
-        [found] = self.all(tag, cls)
-        return found
-
-
-class Tree(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {key: value or "" for key, value in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Node(tag, {key: value or "" for key, value in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, text: str) -> None:
-        self.stack[-1].children.append(text)
-
-
 def tree(path: Path) -> Node:
-    parser = Tree()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser.root
+    return read(path)
 
 
 # 1. The fees rule, through the real loader

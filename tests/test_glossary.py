@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -27,6 +25,7 @@ from generator.view import CompoundView, Provenance
 from generator.view.history import ClosedMonth, History
 from tests import test_browser
 from tests.conftest import EXAMPLES, Repo
+from tests.html_tree import Node, parse
 from tests.test_browser import HIGHLIGHT, Phone, big_enough, serve
 
 # Every term the owners asked to have explained, as the glossary names it (alternatives after " / ").
@@ -36,70 +35,6 @@ ANCHOR = re.compile(r"[a-z]+(-[a-z]+)*")
 LATIN = re.compile(r"[A-Za-z]")
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 GLOSSARY = "/glossary/"
-
-
-# A built page as a tree of elements (the idea of tests/test_reports.py's reader)
-
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-@dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str]
-    children: list[Node | str] = field(default_factory=list)
-
-    def text(self) -> str:
-        return "".join(child if isinstance(child, str) else child.text() for child in self.children)
-
-    def walk(self) -> Iterator[Node]:
-        yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.walk()
-
-    def all(self, tag: str, **attrs: str) -> list[Node]:
-        """Elements of a tag whose attributes hold these values (``class_`` one of its classes)."""
-        wanted = attrs.pop("class_", None)
-        return [n for n in self.walk() if n.tag == tag and all(n.attrs.get(k) == v for k, v in attrs.items())
-                and (wanted is None or wanted in n.attrs.get("class", "").split())]
-
-    def one(self, tag: str, **attrs: str) -> Node:
-        found = self.all(tag, **attrs)
-        assert len(found) == 1, f"{len(found)} <{tag} {attrs}>, not one"
-        return found[0]
-
-
-class Tree(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {key: value or "" for key, value in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Node(tag, {key: value or "" for key, value in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, text: str) -> None:
-        self.stack[-1].children.append(text)
-
-
-def parse(html: str) -> Node:
-    parser = Tree()
-    parser.feed(html)
-    return parser.root
 
 
 def tree(site: Path, folder: str) -> Node:

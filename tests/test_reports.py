@@ -32,9 +32,8 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +44,8 @@ from beancount import loader
 from beancount.core import data
 
 from tests.conftest import EXAMPLES, PROJECT
+from tests.html_tree import Node
+from tests.html_tree import read as tree  # a built page, as a tree of elements
 from tests.test_browser import CHROMIUM_FLAGS, chromium_path, serve, unavailable
 
 if TYPE_CHECKING:
@@ -98,70 +99,6 @@ def front_matter(path: Path) -> dict[str, Any]:
 
 def covers(line: str, account: str) -> bool:
     return account == line or account.startswith(line + ":")
-
-
-# A built page, as a tree of elements
-
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-@dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str]
-    children: list[Node | str] = field(default_factory=list)
-
-    def text(self) -> str:
-        return "".join(child if isinstance(child, str) else child.text() for child in self.children)
-
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
-
-    def walk(self) -> Iterator[Node]:
-        yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.walk()
-
-    def all(self, tag: str, *classes: str) -> list[Node]:
-        return [n for n in self.walk() if n.tag == tag and set(classes) <= n.classes()]
-
-    def one(self, tag: str, *classes: str) -> Node:
-        found = self.all(tag, *classes)
-        assert len(found) == 1, f"{len(found)} <{tag} class={' '.join(classes)}>, not one"
-        return found[0]
-
-
-class Tree(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {key: value or "" for key, value in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Node(tag, {key: value or "" for key, value in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, text: str) -> None:
-        self.stack[-1].children.append(text)
-
-
-def tree(path: Path) -> Node:
-    parser = Tree()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser.root
 
 
 @dataclass
