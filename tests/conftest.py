@@ -9,6 +9,7 @@ loader: ``plugin "generator.rules"`` in ``main.beancount``.
 from __future__ import annotations
 
 import csv
+import functools
 import subprocess
 import sys
 import textwrap
@@ -174,6 +175,13 @@ def only(findings: list[Finding], rule: str) -> list[Finding]:
 
 
 # The example compounds, built once for the whole session (the fees tests and their browser tests share it)
+
+
+@functools.cache
+def example_books(compound: str) -> tuple[list[Any], list[Any], dict[str, Any]]:
+    """An example compound's books through Beancount's own loader, once per session (tests only read them)."""
+    entries, errors, options = loader.load_file(str(PROJECT / "ledgers" / compound / "main.beancount"))
+    return entries, errors, options
 
 
 def roster_codes(path: Path, column: str) -> list[str]:

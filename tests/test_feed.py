@@ -17,13 +17,12 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import pytest
 import yaml
-from beancount import loader
 from beancount.core import data
 from beanquery import query
 from PIL import Image
 
 from generator.cli import main
-from tests.conftest import EXAMPLES, Repo
+from tests.conftest import EXAMPLES, Repo, example_books
 from tests.test_site import PROJECT, build, cards, number, parse
 
 SITE_URL = yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
@@ -42,8 +41,7 @@ def link_of(entry: Any, rel: str = "alternate") -> str | None:
 
 
 def transactions(compound: str) -> list[data.Transaction]:
-    loader.initialize(use_cache=False)
-    entries, errors, _ = loader.load_file(str(PROJECT / "ledgers" / compound / "main.beancount"))
+    entries, errors, _ = example_books(compound)
     assert errors == []
     return [entry for entry in entries if isinstance(entry, data.Transaction)]
 
@@ -98,8 +96,7 @@ def test_the_feeds_months_carry_beancounts_own_sums_and_their_report(examples_si
     entries = {link_of(entry): entry for entry in read_feed(examples_site).entries}
     checked = 0
     for compound in EXAMPLES:
-        loader.initialize(use_cache=False)
-        books, errors, options = loader.load_file(str(PROJECT / "ledgers" / compound / "main.beancount"))
+        books, errors, options = example_books(compound)
         assert errors == []
         _, rows = query.run_query(books, options, """
             SELECT year, month, root(account, 1) AS kind, sum(number) AS total

@@ -12,11 +12,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from beancount import loader
 from beanquery import query
 
 from generator.cli import main
-from tests.conftest import PROFILE, Repo
+from tests.conftest import PROFILE, Repo, example_books
 
 PROJECT = Path(__file__).resolve().parent.parent
 AMOUNT = re.compile(r"^−?\d{1,3}(,\d{3})*\.\d{2}( [A-Z][A-Z0-9'._-]*)?$")
@@ -96,9 +95,8 @@ def test_every_page_of_the_site_map_is_built(example_site: Path) -> None:
 
 
 def test_month_year_and_budget_totals_equal_beancounts_own_sums(example_site: Path) -> None:
-    loader.initialize(use_cache=False)  # a slow load would leave a pickle cache that fails every later check
     for compound in ("qingshui-garden", "hetang-court"):
-        entries, errors, options = loader.load_file(str(PROJECT / "ledgers" / compound / "main.beancount"))
+        entries, errors, options = example_books(compound)
         assert errors == []
         _, rows = query.run_query(entries, options, """
             SELECT year, month, root(account, 1) AS kind, sum(number) AS total
@@ -135,9 +133,8 @@ def test_month_year_and_budget_totals_equal_beancounts_own_sums(example_site: Pa
 
 
 def test_each_years_csv_download_holds_exactly_beancounts_postings_of_that_year(example_site: Path) -> None:
-    loader.initialize(use_cache=False)
     for compound in ("qingshui-garden", "hetang-court"):
-        entries, errors, options = loader.load_file(str(PROJECT / "ledgers" / compound / "main.beancount"))
+        entries, errors, options = example_books(compound)
         assert errors == []
         data_page = page(example_site, f"{compound}/data")
         for year in (2025, 2026):
