@@ -69,7 +69,11 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
         config.theme["language"] = self.config.language
         self.cleanup()
-        self.spool = tempfile.TemporaryDirectory(prefix="trustfund-spool-")
+        # The spool lies inside the site folder, hidden (MkDocs neither cleans nor copies dot-folders), so
+        # that its files are moved into place in on_files rather than copied: 40 MB and thousands of files
+        # at 100k transactions. It is removed after the build.
+        Path(config.site_dir).mkdir(parents=True, exist_ok=True)
+        self.spool = tempfile.TemporaryDirectory(prefix=".trustfund-spool-", dir=config.site_dir)
         try:
             queries = self.queries or self.root / self.config.queries
             publication = gather(self.root, self.checked, queries if queries.exists() else None)
@@ -105,11 +109,17 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             # MkDocs and the theme print titles without escaping, so a title from the books is escaped here.
             stub = f"---\ntitle: {_yaml_quote(str(escape(page.title)))}\n---\n"
             files.append(File.generated(config, uri, content=stub))
+        spool = Path(self.spool.name) if self.spool else None
         for uri, content in self.site.files.items():
             if isinstance(content, bytes):
                 files.append(File.generated(config, uri, content=content))
-            else:
-                files.append(File.generated(config, uri, abs_src_path=str(content)))
+                continue
+            if spool is not None and content.is_relative_to(spool):
+                # Written for this build: moved to where MkDocs would copy it, which it then skips.
+                target = Path(config.site_dir) / uri
+                target.parent.mkdir(parents=True, exist_ok=True)
+                content = content.replace(target)
+            files.append(File.generated(config, uri, abs_src_path=str(content)))
         log.info(f"{len(self.site.pages)} pages and {len(self.site.files)} files")
         return files
 
