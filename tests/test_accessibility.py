@@ -11,7 +11,8 @@ every kind:
   standing alone or in a row of links is a target of its own;
 - no line of text reaches past the screen's edge, unless it is inside a box that scrolls sideways on its
   own (wide tables) and that box is on the screen; no box cuts text off (an ellipsis says so where it
-  does); and the same with the text twice as large (WeChat's largest font setting), every <details> open;
+  does); a table stacked on a phone needs no sideways swipe; and the same with the text twice as large
+  (WeChat's largest font setting), every <details> open;
 - the first visit to the page — HTML, style sheets, scripts and images, each as gzip would send it — is at
   most 150 KB, printed for each kind.
 """
@@ -205,6 +206,16 @@ WIDE_TEXT = """(width) => {
     } else if (from < -0.5 || to > width + 0.5) {
       problems.push(`${what} … ${scroller ? 'in a scrolling box that itself reaches' : 'reaches'} `
                     + `${Math.round(from < -0.5 ? from : to)} px`);
+    }
+  }
+  // A table whose rows are stacked on a phone (its header row hidden, each figure beside its own label) has no
+  // columns to follow by swiping: its scrolling box must not scroll, or a figure is out of sight.
+  for (const table of document.querySelectorAll('table')) {
+    const box = table.parentElement;
+    const style = getComputedStyle(box);
+    if (table.tHead && !table.tHead.checkVisibility() && table.checkVisibility()
+        && box.scrollWidth > box.clientWidth + 1 && (style.overflowX === 'auto' || style.overflowX === 'scroll')) {
+      problems.push(`${describe(table)} stacked rows ${box.scrollWidth} px wide in a box of ${box.clientWidth} px`);
     }
   }
   return problems;
