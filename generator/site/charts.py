@@ -14,6 +14,8 @@ WIDTH = 640
 PLOT_HEIGHT = 300
 LABEL_HEIGHT = 40
 ROW_HEIGHT = 72
+LABEL_SIZE = 26  # `.tf-chart text` in site_src/assets/trustfund.css, in the viewBox's units
+LABEL_GAP = 8
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def monthly(title: str, months: list[str], income: list[Decimal], spending: list
     top = max([*income, *spending, Decimal(1)])
     slot = WIDTH / max(len(months), 1)
     bar = slot * 0.36
-    bars, labels = [], []
+    bars = []
     for index, label in enumerate(months):
         left = index * slot + slot * 0.12
         for offset, value, kind, name in ((0.0, income[index], "income", income_title),
@@ -57,8 +59,7 @@ def monthly(title: str, months: list[str], income: list[Decimal], spending: list
             height = float(max(value, Decimal(0)) / top) * PLOT_HEIGHT
             bars.append(Bar(round(left + offset, 1), round(PLOT_HEIGHT - height, 1), round(bar, 1), round(height, 1),
                             kind, f"{label} {name} {fmt(value)}"))
-        labels.append(Label(round(index * slot + slot / 2, 1), PLOT_HEIGHT + 32, label))
-    return Chart(WIDTH, PLOT_HEIGHT + LABEL_HEIGHT, bars, labels, title,
+    return Chart(WIDTH, PLOT_HEIGHT + LABEL_HEIGHT, bars, axis(months, slot), title,
                  (("income", income_title), ("spending", spending_title)))
 
 
@@ -77,12 +78,33 @@ def categories(title: str, rows: list[tuple[str, Decimal]], fmt: Callable[[Decim
 def rates(title: str, months: list[str], shares: list[Decimal | None], fmt: Callable[[Decimal | None], str]) -> Chart:
     """One bar a month, its height the month's rate (0 to 100%)."""
     slot = WIDTH / max(len(months), 1)
-    bars, labels = [], []
-    step = max(1, len(months) // 12)  # a label every month up to a year, then every few months
+    bars = []
     for index, (label, value) in enumerate(zip(months, shares, strict=True)):
         height = float(min(max(value or Decimal(0), Decimal(0)), Decimal(1))) * PLOT_HEIGHT
         bars.append(Bar(round(index * slot + slot * 0.15, 1), round(PLOT_HEIGHT - height, 1), round(slot * 0.7, 1),
                         round(height, 1), "income", f"{label} {fmt(value)}"))
-        if index % step == 0 or index == len(months) - 1:
-            labels.append(Label(round(index * slot + slot / 2, 1), PLOT_HEIGHT + 32, label))
-    return Chart(WIDTH, PLOT_HEIGHT + LABEL_HEIGHT, bars, labels, title)
+    return Chart(WIDTH, PLOT_HEIGHT + LABEL_HEIGHT, bars, axis(months, slot), title)
+
+
+def label_width(text: str) -> float:
+    """A generous estimate of a label's width: a CJK character is a full em, anything else 0.62 em."""
+    return sum(LABEL_SIZE if ord(char) >= 0x2E80 else LABEL_SIZE * 0.62 for char in text)
+
+
+def axis(months: list[str], slot: float) -> list[Label]:
+    """The months' names under their bars, every month or every few months counting back from the latest, as
+    many as fit without overlapping or leaving the chart (a label at an end moves inwards to stay whole)."""
+    labels: list[Label] = []
+    for step in range(1, len(months) + 1):
+        labels = []
+        room = float(WIDTH)
+        for index in range(len(months) - 1, -1, -step):
+            half = label_width(months[index]) / 2
+            x = min(max(index * slot + slot / 2, half), WIDTH - half)
+            if x + half + (LABEL_GAP if labels else 0) > room:
+                break
+            labels.append(Label(round(x, 1), PLOT_HEIGHT + 32, months[index]))
+            room = x - half
+        else:
+            return labels[::-1]
+    return labels[:1]  # the latest month alone, wider than the chart: drawn anyway
