@@ -106,8 +106,10 @@ def draw(raw: bytes, pdf: bool) -> tuple[Image.Image | None, str]:
     """The preview picture of a voucher's bytes, or None and why it cannot be drawn."""
     try:
         picture = _draw_pdf(raw) if pdf else _draw_image(raw)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as problem:
+        return None, f"has more pixels than a voucher may ({type(problem).__name__})"
     except Exception as problem:  # noqa: BLE001 — any failure of a hostile file means "no preview", never a crash
-        return None, f"cannot be drawn ({type(problem).__name__})"
+        return None, f"is not a {'PDF' if pdf else 'picture'} that can be read ({type(problem).__name__})"
     if isinstance(picture, str):
         return None, picture
     return picture, ""
