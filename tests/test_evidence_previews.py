@@ -94,12 +94,15 @@ def test_every_evidence_link_on_every_month_page_has_a_preview_labelled_by_kind(
     for page, html in month_pages(examples_site):
         found = evidence_links(html)
         assert html.count('class="tf-ev"') == len(found)
-        for group in re.findall(r'<ul class="tf-evs" aria-label="原始凭证">(.*?)</ul>', html, re.S):
-            labels = re.findall(r"<span>([^<]*)</span>", group)
+        grouped = 0
+        for group in re.findall(r'<br>((?:<a class="tf-ev"[^>]*>.*?</a>)+)', html):  # an item's evidence
+            labels = re.findall(r">([^<>]+)</a>", group)
+            grouped += len(labels)
             kinds = [re.sub(r"\d*（.*$", "", label) for label in labels]
             for label, kind in zip(labels, kinds, strict=True):
                 numbered = kinds.count(kind) > 1
                 assert bool(re.fullmatch(rf"{kind}\d+（.+）", label)) == numbered, (page, labels)
+        assert grouped == len(found), page
         for link in found:
             links += 1
             href, img, text = str(link["href"]), link["img"], str(link["text"])
@@ -333,7 +336,7 @@ def test_hostile_evidence_file_names_come_out_escaped(repo: Repo, tmp_path: Path
     for tag, attrs in parsed.elements:
         assert "onerror" not in attrs and "pwn" not in tag, (tag, attrs)
         if tag == "img":
-            assert re.fullmatch(r"\.\./\.\./previews/[0-9a-f]{32}\.jpg", attrs["src"] or ""), attrs
+            assert re.fullmatch(r"\.\./\.\./previews/[a-z2-7]{26}\.jpg", attrs["src"] or ""), attrs
     assert "<b>pwn</b>" not in html and "<img src=x" not in html
     links = evidence_links(html)
     assert [link["text"] for link in links] == ["发票（PDF）", "照片（图片）"]

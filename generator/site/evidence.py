@@ -25,6 +25,7 @@ goes on.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import math
@@ -175,8 +176,10 @@ def encode(picture: Image.Image) -> bytes:
 
 
 def preview_name(raw: bytes) -> str:
-    """The preview's file name: the SHA-256 of the recipe and the source, 128 bits of it."""
-    return hashlib.sha256(RECIPE.encode() + b"\0" + hashlib.sha256(raw).digest()).hexdigest()[:32] + ".jpg"
+    """The preview's file name: 128 bits of the SHA-256 of the recipe and the source, in lower-case base32 (26
+    letters and digits: short in a page that links a thousand, and one name on a case-blind disk)."""
+    digest = hashlib.sha256(RECIPE.encode() + b"\0" + hashlib.sha256(raw).digest()).digest()[:16]
+    return base64.b32encode(digest).decode("ascii").rstrip("=").lower() + ".jpg"
 
 
 def decodes(jpeg: bytes, width: int, height: int) -> bool:

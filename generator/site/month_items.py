@@ -26,7 +26,6 @@ class ItemWriter:
     def __init__(self, w: Words, query_label: str) -> None:
         self.w = w
         self.ask = f'">{escape(query_label)}</a>'
-        self.evidence = f'<ul class="tf-evs" aria-label="{escape(w("evidence"))}">'
         self.parts_label = escape(w("month_item_parts"))
         self.sheet_head = (f'<table class="tf-sheet-kinds"><thead><tr><th>{escape(w("sheet_kind"))}：'
                            f'{escape(w("sheet_counts"))}</th><th class="num">{escape(w("sheet_subtotal"))}</th>'
@@ -99,15 +98,16 @@ class ItemWriter:
         write(f'\n<br><a class="tf-ask-button" href="#ask" data-voucher="{voucher}{self.ask}')
 
     def evidence_links(self, evidence: list[Row], write: Callable[[str], object]) -> None:
-        """Each evidence file as a link labelled by its kind (发票（PDF）), its preview image inside when it has one."""
-        write(self.evidence)
+        """Each evidence file as a link labelled by its kind (发票（PDF）), its preview image inside when it has one.
+        Lean markup (no wrapper): a month of a large compound links a thousand files, and its page must stay
+        under 1 MB."""
+        write("<br>")
         for ev in evidence:
             picture = ""
             if ev.preview:
                 picture = (f'<img src="{escape(ev.preview)}" width="{ev.width}" height="{ev.height}" '
-                           f'alt="{escape(ev.alt)}" loading="lazy" decoding="async">')
-            write(f'<li><a class="tf-ev" href="{escape(ev.link)}">{picture}<span>{escape(ev.label)}</span></a></li>')
-        write("</ul>")
+                           f'alt="{escape(ev.alt)}" loading="lazy">')
+            write(f'<a class="tf-ev" href="{escape(ev.link)}">{picture}{escape(ev.label)}</a>')
 
     def sheet(self, d: Row, write: Callable[[str], object]) -> None:
         """A detail sheet: how its rows add up by kind, the file, and the rows (already HTML)."""
