@@ -21,6 +21,7 @@ from urllib.parse import unquote, urljoin
 import pytest
 from PIL import Image
 
+from generator.books.compound import Compound
 from generator.site import evidence
 from tests import test_browser
 from tests.conftest import EXAMPLES, PROJECT, Repo
@@ -244,6 +245,24 @@ def test_each_reason_a_voucher_has_no_preview_is_said() -> None:
     assert "not a PDF that can be read" in evidence.draw(BAD["2026-0002-corrupt-invoice.pdf"], True)[1]
     good, why = evidence.draw(REAL_PNG.read_bytes(), False)
     assert good is not None and why == ""
+
+
+def test_the_treasurer_is_told_of_every_voucher_without_a_preview(
+        repo: Repo, tmp_path_factory: pytest.TempPathFactory) -> None:
+    for name in ("2026-0002-invoice.pdf", "2026-0003-invoice.pdf"):  # the same damaged file, twice
+        repo.voucher_file(f"2026/03/{name}", BAD["2026-0002-corrupt-invoice.pdf"])
+    repo.voucher_file("2026/03/2026-0004-photo.png", REAL_PNG.read_bytes())
+    compound = Compound("test", repo.compound, repo.root, None)
+    previews = evidence.Previews.for_books([repo.root], tmp_path_factory.mktemp("cache"))
+    shown = [previews.evidence(compound, f"2026/03/{name}") for name in
+             ("2026-0002-invoice.pdf", "2026-0003-invoice.pdf", "2026-0004-photo.png", "2026-0002-invoice.pdf")]
+    assert [e.preview is None for e in shown] == [True, True, False, True]
+    assert [e.kind for e in shown] == ["invoice", "invoice", "photo", "invoice"]
+    assert previews.drawn == 2
+    assert previews.notes == [f"ledgers/test/vouchers/2026/03/{name}: no preview, is not a PDF that can be read "
+                              "(PdfiumError); owners see its link only"
+                              for name in ("2026-0002-invoice.pdf", "2026-0003-invoice.pdf")]
+    assert "2 distinct vouchers, 2 drawn, 0 from the cache" in previews.summary()
 
 
 # The cache

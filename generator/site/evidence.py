@@ -205,7 +205,7 @@ class Previews:
     reused: int = 0  # previews served from the cache
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
-    _by_name: dict[str, Preview | None] = field(default_factory=dict)  # preview name → preview (None: none)
+    _by_name: dict[str, tuple[Preview | None, str]] = field(default_factory=dict)  # name → (preview, why not)
     _by_file: dict[tuple[str, str], Evidence] = field(default_factory=dict)  # (compound, name) → evidence
 
     @classmethod
@@ -249,24 +249,21 @@ class Previews:
             self.notes.append(f"{shown_as}: no preview (cannot be read: {problem.strerror})")
             return None
         name = preview_name(raw)
-        if name in self._by_name:
-            self.seconds += time.perf_counter() - started
-            return self._by_name[name]
-        cached = self.read(name)
-        if cached is not None:
-            self.reused += 1
-            made, why = cached
-        else:
-            picture, why = draw(raw, pdf)
-            made = None
-            if picture is not None:
-                jpeg = encode(picture)
-                made = Preview(name, picture.width, picture.height, jpeg)
-            self.drawn += 1
-            self.write(name, made, why)
-        if made is None:
+        known = self._by_name.get(name)
+        if known is None:
+            known = self.read(name)
+            if known is not None:
+                self.reused += 1
+            else:
+                picture, why = draw(raw, pdf)
+                made = Preview(name, picture.width, picture.height, encode(picture)) if picture is not None else None
+                known = (made, why)
+                self.drawn += 1
+                self.write(name, made, why)
+            self._by_name[name] = known
+        made, why = known
+        if made is None:  # said for every file, though drawn (or not) once for all that are alike
             self.notes.append(f"{shown_as}: no preview, {why}; owners see its link only")
-        self._by_name[name] = made
         self.seconds += time.perf_counter() - started
         return made
 
