@@ -91,7 +91,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         config.extra["trustfund"] = dict(self.site.head)  # the feed and share image, for overrides/main.html
         if "feed" not in self.site.head:
             log.info("no site_url in mkdocs.yml: no Atom feed (it needs the site's absolute address)")
-        for note in publication.notes:
+        for note in [*publication.notes, *self.site.notes]:
             log.info(note)
         if config.nav is None:
             nav: list[Any] = list(self.site.nav)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +158,20 @@ class Repo:
         loader.initialize(use_cache=False)
         entries, errors, options = loader.load_file(str(self.compound / "main.beancount"))
         return entries, errors, options
+
+
+@pytest.fixture(scope="session", autouse=True)
+def preview_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Builds keep their evidence previews in a folder of the session (builds run as subprocesses too), never in
+    the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("trustfund-cache")
+    before = os.environ.get("TRUSTFUND_CACHE")
+    os.environ["TRUSTFUND_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("TRUSTFUND_CACHE", None)
+    else:
+        os.environ["TRUSTFUND_CACHE"] = before
 
 
 @pytest.fixture

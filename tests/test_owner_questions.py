@@ -378,7 +378,9 @@ def test_2_lift_repair_amount_and_evidence(walk: Walk, phone: Phone, base_url: s
         vouchers = f"{base_url}/{item.compound}/vouchers/{item.year}/{item.month}/"
         assert target.startswith(f"{vouchers}{item.voucher}-"), target
         assert page.request.get(target).ok, target
-        assert link.inner_text().startswith("原始凭证"), link.inner_text()
+        # Labelled by its kind and format (发票（PDF）), its preview inside the link.
+        assert re.fullmatch(r"(发票|合同|照片|收据|清单|凭证)\d*（(PDF|图片)）", link.inner_text()), link.inner_text()
+        assert link.locator("img[loading=lazy]").count() == 1
     # The category heading above it carries the same amount (one item in the month).
     heading = page.locator(f"h3.tf-cat-head#{category}").inner_text()
     assert "电梯维修费" in heading and money(re.findall(AMOUNT, heading)[-1]) >= expected, heading

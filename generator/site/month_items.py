@@ -26,7 +26,6 @@ class ItemWriter:
     def __init__(self, w: Words, query_label: str) -> None:
         self.w = w
         self.ask = f'">{escape(query_label)}</a>'
-        self.evidence = f"{escape(w('evidence'))}："
         self.parts_label = escape(w("month_item_parts"))
         self.sheet_head = (f'<table class="tf-sheet-kinds"><thead><tr><th>{escape(w("sheet_kind"))}：'
                            f'{escape(w("sheet_counts"))}</th><th class="num">{escape(w("sheet_subtotal"))}</th>'
@@ -79,8 +78,8 @@ class ItemWriter:
                 write(f'<li>{escape(p.name)} <span class="num">{shown}</span></li>')
             write("</ul>")
         write("\n")
-        for ev in i.evidence:
-            write(f'<br><a class="tf-ev" href="{escape(ev.link)}">{self.evidence}{escape(ev.name)}</a>')
+        if i.evidence:
+            self.evidence_links(i.evidence, write)
         write("\n")
         if i.detail:
             self.sheet(i.detail, write)
@@ -97,6 +96,18 @@ class ItemWriter:
                 write(f'<li>{label} <span class="tf-status {escape(q.status)}">{escape(q.status_label)}</span></li>')
             write("</ul>")
         write(f'\n<br><a class="tf-ask-button" href="#ask" data-voucher="{voucher}{self.ask}')
+
+    def evidence_links(self, evidence: list[Row], write: Callable[[str], object]) -> None:
+        """Each evidence file as a link labelled by its kind (发票（PDF）), its preview image inside when it has one.
+        Lean markup (no wrapper): a month of a large compound links a thousand files, and its page must stay
+        under 1 MB."""
+        write("<br>")
+        for ev in evidence:
+            picture = ""
+            if ev.preview:
+                picture = (f'<img src="{escape(ev.preview)}" width="{ev.width}" height="{ev.height}" '
+                           f'alt="{escape(ev.alt)}" loading="lazy">')
+            write(f'<a class="tf-ev" href="{escape(ev.link)}">{picture}{escape(ev.label)}</a>')
 
     def sheet(self, d: Row, write: Callable[[str], object]) -> None:
         """A detail sheet: how its rows add up by kind, the file, and the rows (already HTML)."""

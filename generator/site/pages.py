@@ -34,6 +34,7 @@ from generator.site import charts, urls
 from generator.site.beside import Beside
 from generator.site.csp import policy as csp_policy
 from generator.site.downloads import file_size, write_transactions_csv
+from generator.site.evidence import Preview, Previews
 from generator.site.feed import FEED, SHARE_IMAGE, atom_feed
 from generator.site.glossary import TERMS, terms_filter, what_is_filter
 from generator.site.month_items import ItemWriter
@@ -70,6 +71,7 @@ class Site:
     nav: list[NavItem] = field(default_factory=list)  # MkDocs' navigation: compounds and their main sections
     footer: str = ""  # the provenance line under every page, as HTML
     head: dict[str, str] = field(default_factory=dict)  # for every page's <head>: the feed and the share image
+    notes: list[str] = field(default_factory=list)  # for the treasurer's build log: vouchers without a preview
 
 
 def write_text(text: str, out: IO[str]) -> None:
@@ -90,8 +92,9 @@ def environment() -> Environment:
 
 class SiteBuilder:
     def __init__(self, language: str, repo_url: str | None, spool: Path | None = None,
-                 histories: dict[str, History | None] | None = None) -> None:
+                 histories: dict[str, History | None] | None = None, previews: Previews | None = None) -> None:
         self.spool = spool
+        self.previews = previews if previews is not None else Previews(None)
         self.histories = histories or {}
         self.w = Words(language)
         self.language = language
@@ -337,6 +340,7 @@ class SiteBuilder:
         here = urls.month(view.id, month.year, month.month)
         currency = view.compound.profile.currency if view.compound.profile else "CNY"
         vouchers = rel(here, urls.vouchers(view.id))  # once a page: relpath is slow at 100k items
+        previews = rel(here, urls.previews(view.id))
         dates: dict[datetime.date, str] = {}
         items = []
         # Attribute objects, not dicts: Jinja resolves ``i.voucher`` with getattr() first, which on a dict
@@ -348,7 +352,8 @@ class SiteBuilder:
                 voucher=item.voucher, date=dates[item.date], payee=item.payee,
                 narration=item.narration, unit=item.unit,
                 detail=self.detail_sheet(item, vouchers + item.detail, month) if item.detail else None,
-                evidence=[Row(name=e, link=vouchers + e) for e in item.evidence], parts=NO_ROWS,
+                evidence=self.evidence_rows(view, item.evidence, vouchers, previews) if item.evidence else NO_ROWS,
+                parts=NO_ROWS,
                 net=self.item_net(item, currency),
                 queries=self.item_queries(view, item.voucher),
                 entered=self.entered(view, item.voucher) if self.histories.get(view.id) else None))
@@ -370,6 +375,39 @@ class SiteBuilder:
                     by_date=len(items) <= BY_DATE_LIMIT,
                     data_link=rel(here, urls.data(view.id)),
                     ask_script=rel(here, urls.asset("trustfund-ask.js")))
+
+    def evidence_rows(self, view: CompoundView, names: list[str], vouchers: str, previews: str) -> list[Row]:
+        """An item's evidence as its month page links it: by kind (发票（PDF）; 发票1, 发票2 when an item has two),
+        with its preview, whose file joins the site the first time a page shows it."""
+        found = [self.previews.evidence(view.compound, name) for name in names]
+        counts = Counter(e.kind for e in found)
+        numbers: Counter[str] = Counter()
+        rows = []
+        for e in found:
+            kind = self.w(f"evidence_kind_{e.kind}")
+            if counts[e.kind] > 1:
+                numbers[e.kind] += 1
+                kind = self.w("evidence_numbered", kind=kind, number=numbers[e.kind])
+            preview = e.preview
+            if preview is not None:
+                self.preview_file(view.id, preview)
+            rows.append(Row(link=vouchers + quote(e.name), label=self.w(
+                "evidence_label", kind=kind, format=self.w("evidence_format_pdf" if e.pdf else "evidence_format_image")),
+                alt=self.w("evidence_preview_pdf" if e.pdf else "evidence_preview_image", kind=kind),
+                preview=previews + preview.name if preview else None,
+                width=preview.width if preview else 0, height=preview.height if preview else 0))
+        return rows
+
+    def preview_file(self, cid: str, preview: Preview) -> None:
+        uri = urls.previews(cid) + preview.name
+        if uri not in self.site.files:
+            if self.spool is None:
+                self.site.files[uri] = preview.jpeg
+            else:
+                path = self.spool / uri
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(preview.jpeg)
+                self.site.files[uri] = path
 
     @staticmethod
     def category_anchor(account: str) -> str:
@@ -906,13 +944,15 @@ def build_site(views: list[CompoundView], language: str, repo_url: str | None, s
                provenance: Provenance | None = None, built: datetime.date | None = None,
                site_url: str | None = None) -> Site:
     """Every page and file of the site, with its navigation and footer, from the owners' views of the books."""
-    builder = SiteBuilder(language, repo_url, spool, histories)
+    previews = Previews.for_books(sorted({view.compound.root for view in views}))
+    builder = SiteBuilder(language, repo_url, spool, histories, previews)
     builder.site_url = site_url
     builder.provenance = builder.footer(provenance or Provenance(None, None), built or datetime.date.today())
     builder.provenance_text = builder.provenance_line(provenance or Provenance(None, None),
                                                       built or datetime.date.today())
     site = builder.build(views)
     site.footer = builder.provenance
+    site.notes = [*previews.notes, previews.summary()]
     shares = describe(views, builder.w)
     for uri, built_page in site.pages.items():
         shared = shares.get(uri)

@@ -90,6 +90,11 @@ def voucher_file(cid: str, name: str) -> str:
     return f"{vouchers(cid)}{name}"
 
 
+def previews(cid: str) -> str:
+    """The evidence previews (generator/site/evidence.py), named by content: ``<digest>.jpg``."""
+    return f"{cid}/previews/"
+
+
 def ledger_file(cid: str, name: str) -> str:
     return f"{data(cid)}ledger/{name}"
 
