@@ -41,6 +41,7 @@ from generator.site.share import describe, plain
 from generator.site.urls import rel
 from generator.site.words import Words, money, percent, rate
 from generator.view import CompoundView, History, Item, Month, Provenance, Year
+from generator.view.reports import openings
 from generator.view.fees import TOTAL, Collection
 
 # A MkDocs navigation entry: a page ({title: "path/index.md"}) or a section ({title: [entries]}).
@@ -68,6 +69,21 @@ class Site:
     nav: list[NavItem] = field(default_factory=list)  # MkDocs' navigation: compounds and their main sections
     footer: str = ""  # the provenance line under every page, as HTML
     head: dict[str, str] = field(default_factory=dict)  # for every page's <head>: the feed and the share image
+    language: str = "zh"  # the language of the pages at the site's root
+    # English pages beside a Chinese site, under urls.ENGLISH (their Markdown sources start with "en/"): the
+    # summaries, not the month's items, notices, reports or unit pages (see EnglishPart).
+    english: bool = False
+    english_nav: list[NavItem] = field(default_factory=list)
+    english_footer: str = ""
+    # Each generated page's version in the other language, or the nearest page that has one: the header's switch.
+    switch: dict[str, str] = field(default_factory=dict)
+
+    def language_of(self, uri: str) -> str:
+        """The language of the page whose Markdown source is ``uri`` (generated or hand-written)."""
+        return "en" if self.english and uri.startswith(urls.ENGLISH) else self.language
+
+    def footer_of(self, uri: str) -> str:
+        return self.english_footer if self.english and uri.startswith(urls.ENGLISH) else self.footer
 
 
 def environment() -> Environment:
@@ -269,7 +285,7 @@ class SiteBuilder:
                 for number, month in sorted(year.months.items())]
 
     def monthly_chart(self, year: Year, months: list[dict[str, Any]]) -> charts.Chart:
-        return charts.monthly(f"{self.w('monthly_chart')}（{self.w.year(year.year)}）",
+        return charts.monthly(f"{self.w('monthly_chart')}{self.w.open_paren}{self.w.year(year.year)}{self.w.close_paren}",
                               [m["short"] for m in months], [m["income"] for m in months],
                               [m["spending"] for m in months], self.w("income"), self.w("spending"), money)
 
@@ -341,7 +357,8 @@ class SiteBuilder:
         """The anchor of an account's category on its month page: ``month/#cat-Expenses-Cleaning``."""
         return "cat-" + account.replace(":", "-")
 
-    def month_sections(self, view: CompoundView, month: Month, items: list[Row], currency: str) -> list[Row]:
+    def month_sections(self, view: CompoundView, month: Month, items: list[Row], currency: str,
+                       write: bool = True) -> list[Row]:
         """The month's items by category: income, spending, then other movements (deposits, advances, transfers).
 
         A category is one account, its subtotal the sum of the month's postings to it per currency, shown
@@ -349,7 +366,8 @@ class SiteBuilder:
         (other). An item with legs in several categories appears under each with that leg's amount; its
         ``id="<voucher>"`` anchor, evidence and 质询 button are on its first appearance only, and the
         others link there. A category's parent account without items of its own this month still gets its
-        anchor, on its first sub-account, so a budget line's link lands on its spending.
+        anchor, on its first sub-account, so a budget line's link lands on its spending. Without ``write``,
+        the categories come without their items' HTML (for a summary of the month).
         """
         income_root, expenses_root = view.income_root, view.expenses_root
         order = {account: index for index, account in enumerate(view.accounts)}
@@ -410,6 +428,8 @@ class SiteBuilder:
                     entry.item.parts.append(Row(name=group.name, amounts=entry.amounts))
             if chosen:
                 sections.append(Row(kind=kind, label=label, groups=chosen))
+        if not write:
+            return sections
         writer = ItemWriter(self.w, self.w("query"))  # once every item's parts are known
         for section in sections:
             for group in section.groups:
@@ -818,8 +838,14 @@ class SiteBuilder:
         years = sorted(view.years)
         scope = self.w("search_scope", years=self.w("search_separator").join(self.w.year(y) for y in years))
         self.render(urls.page(here), f"{name} · {self.w('search')}", "search.html", name=name,
-                    years=",".join(str(y) for y in reversed(years)), base="./", scope=scope,
+                    years=",".join(str(y) for y in reversed(years)), base=self.index_folder(here, view.id),
+                    scope=scope,
                     script=rel(here, urls.asset("trustfund-search.js")))
+
+    @staticmethod
+    def index_folder(here: str, cid: str) -> str:
+        """Where the search page at ``here`` finds the compound's year indexes (its own folder)."""
+        return "./"
 
     def search_index(self, view: CompoundView, year: Year) -> None:
         """A compact per-year index, fetched only when someone searches: what the month pages show of each item.
@@ -860,11 +886,71 @@ class SiteBuilder:
                  lambda out: out.write(json.dumps(index, ensure_ascii=False, separators=(",", ":"))))
 
 
+class EnglishPart(SiteBuilder):
+    """The English pages beside a Chinese site, from the same views: every summary (front page, glossary,
+    dashboards, years, budgets, fees, notices list, queries, history, downloads, search), each at its Chinese
+    page's folder under ``urls.ENGLISH``, linking to English pages where they exist and to the Chinese pages
+    (a notice, a month's items, a printable report) elsewhere (``urls.writing_english``).
+
+    The data stay as the books have them, in Chinese, so a month is not written twice: its English page is
+    the month's summary by category, each leading to its items on the Chinese page. Files (downloads, search
+    indexes, vouchers) and unit pages are the Chinese site's; nothing is written for them here.
+    """
+
+    def render(self, uri: str, page_title: str, template: str, **values: Any) -> None:
+        if urls.has_english(uri.removesuffix(urls.page(urls.HOME))):
+            super().render(uri, page_title, template, **values)
+
+    def put(self, uri: str, write: Callable[[IO[str]], object]) -> None:
+        pass
+
+    def search_index(self, view: CompoundView, year: Year) -> None:
+        pass
+
+    def unit_pages(self, view: CompoundView, name: str) -> None:
+        pass
+
+    @staticmethod
+    def index_folder(here: str, cid: str) -> str:
+        return urls.to_chinese(here, urls.search(cid))
+
+    def month_page(self, view: CompoundView, name: str, month: Month, previous: Month | None,
+                   following: Month | None) -> None:
+        """The month in English: the fund at its start and end, income and spending by category with the
+        count and subtotal the Chinese page's headings show, each leading to its items there."""
+        here = urls.month(view.id, month.year, month.month)
+        currency = view.compound.profile.currency if view.compound.profile else "CNY"
+        if view.id not in self.openings:
+            self.openings[view.id] = openings(view)
+        opening = self.openings[view.id].get((month.year, month.month), Decimal(0))
+        closing = opening + sum((item.fund for item in month.items), Decimal(0))
+        # Only what month_sections reads of an item's row: no item is written here.
+        sections = self.month_sections(view, month, [Row(parts=NO_ROWS) for _ in month.items], currency,
+                                       write=False)
+
+        def neighbour(other: Month | None) -> dict[str, str] | None:
+            if other is None:
+                return None
+            return {"link": rel(here, urls.month(view.id, other.year, other.month)),
+                    "label": self.w.month(other.year, other.month)}
+
+        label = self.w.month(month.year, month.month)
+        self.render(urls.page(here), f"{name} · {label}", "month_summary.html", name=name, label=label,
+                    month=month, opening=opening, closing=closing, count=len(month.items), sections=sections,
+                    chinese=urls.to_chinese(here, here), prev=neighbour(previous), next=neighbour(following),
+                    closed=self.closed_text(view, month.year, month.month),
+                    year_link=rel(here, urls.year(view.id, month.year)),
+                    report_link=rel(here, urls.report(view.id, month.year, month.month)))
+
+
 def build_site(views: list[CompoundView], language: str, repo_url: str | None, spool: Path | None = None,
                histories: dict[str, History | None] | None = None,
                provenance: Provenance | None = None, built: datetime.date | None = None,
-               site_url: str | None = None) -> Site:
-    """Every page and file of the site, with its navigation and footer, from the owners' views of the books."""
+               site_url: str | None = None, english: bool = True) -> Site:
+    """Every page and file of the site, with its navigation and footer, from the owners' views of the books.
+
+    A Chinese site (``language`` zh) has English pages beside it under ``urls.ENGLISH`` unless ``english`` is
+    false (``EnglishPart``); an English site is English throughout."""
     builder = SiteBuilder(language, repo_url, spool, histories)
     builder.site_url = site_url
     builder.provenance = builder.footer(provenance or Provenance(None, None), built or datetime.date.today())
@@ -872,17 +958,56 @@ def build_site(views: list[CompoundView], language: str, repo_url: str | None, s
                                                       built or datetime.date.today())
     site = builder.build(views)
     site.footer = builder.provenance
+    site.language = language
     shares = describe(views, builder.w)
     for uri, built_page in site.pages.items():
         shared = shares.get(uri)
         built_page.share_title = shared.title if shared and shared.title else plain(built_page.title)
         built_page.description = shared.description if shared else builder.w("site_description")
+    if english and language == "zh":
+        english_part(site, builder, views, provenance or Provenance(None, None), built or datetime.date.today())
     site.head = {"share_image": urls.asset(SHARE_IMAGE)}
     if site_url:  # Atom needs absolute addresses: without the site's own, there is no feed
         site.files[FEED] = atom_feed(builder.env, views, builder.w, site_url, site.pages,
                                      (provenance or Provenance(None, None)).commit_time)
         site.head |= {"feed": FEED, "feed_title": builder.w("feed_title")}
+        if site.english:  # the feed is Chinese; its name on an English page is English
+            site.head["feed_title_en"] = Words("en")("feed_title")
     return site
+
+
+def english_part(site: Site, chinese: SiteBuilder, views: list[CompoundView], provenance: Provenance,
+                 built: datetime.date) -> None:
+    """The English pages of ``EnglishPart`` added to a Chinese site, with their navigation and footer, and
+    each page's switch to its version in the other language (or the nearest page that has one)."""
+    part = EnglishPart("en", chinese.repo_url, None, chinese.histories)
+    part.site_url = chinese.site_url
+    part.openings = chinese.openings  # each compound's month openings, found once
+    part.provenance = part.footer(provenance, built)
+    with urls.writing_english():
+        pages = part.build(views).pages
+    shares = describe(views, part.w)
+    for uri, built_page in pages.items():
+        shared = shares.get(uri)
+        built_page.share_title = shared.title if shared and shared.title else plain(built_page.title)
+        built_page.description = shared.description if shared else part.w("site_description")
+        site.pages[urls.english(uri)] = built_page
+        site.switch[urls.english(uri)] = uri
+    for uri in list(site.pages):
+        if uri.startswith(urls.ENGLISH):
+            continue
+        folder = uri.removesuffix(urls.page(urls.HOME))
+        while folder and urls.page(folder) not in pages:  # a notice → the notices, a report → its month
+            folder = folder.rstrip("/").rpartition("/")[0] + "/" if "/" in folder.rstrip("/") else urls.HOME
+        site.switch[uri] = urls.english(urls.page(folder))
+    site.english = True
+    site.english_footer = part.provenance
+
+    def prefixed(items: list[NavItem]) -> list[NavItem]:
+        return [{title: urls.english(target) if isinstance(target, str) else prefixed(target)
+                 for title, target in item.items()} for item in items]
+
+    site.english_nav = prefixed(part.site.nav)
 
 
 def unit_policy() -> str:
