@@ -127,6 +127,10 @@ class SiteBuilder:
             write(out)
         self.site.files[uri] = path
 
+    def writes(self, folder: str) -> bool:
+        """Whether this builder writes the page at ``folder`` (all of them; the English part only some)."""
+        return True
+
     def render(self, uri: str, page_title: str, template: str, **values: Any) -> None:
         # Every page knows its way to the glossary, for the terms it links.
         glossary = rel(uri.removesuffix(urls.page(urls.HOME)), urls.GLOSSARY)
@@ -304,7 +308,8 @@ class SiteBuilder:
                     months=months, matrix=matrix, monthly_chart=self.monthly_chart(year, months),
                     budget_link=rel(here, urls.budget(view.id, year.year)) if year.year in view.budgets else None,
                     report_link=rel(here, urls.year_report(view.id, year.year)))
-        year_report_page(self, view, name, year)
+        if self.writes(urls.year_report(view.id, year.year)):
+            year_report_page(self, view, name, year)
         ordered = [year.months[n] for n in numbers]
         for index, month in enumerate(ordered):
             self.month_page(view, name, month, ordered[index - 1] if index else None,
@@ -805,6 +810,8 @@ class SiteBuilder:
                              for n in notices])
         for notice in notices:
             page = urls.notice(view.id, notice.slug)
+            if not self.writes(page):
+                continue
             tallies = {}
             if notice.kind == "vote" and notice.households and notice.area:
                 tallies = {"households_participation": share(notice.households.voted, notice.households.total),
@@ -897,8 +904,11 @@ class EnglishPart(SiteBuilder):
     indexes, vouchers) and unit pages are the Chinese site's; nothing is written for them here.
     """
 
+    def writes(self, folder: str) -> bool:
+        return urls.has_english(folder)
+
     def render(self, uri: str, page_title: str, template: str, **values: Any) -> None:
-        if urls.has_english(uri.removesuffix(urls.page(urls.HOME))):
+        if self.writes(uri.removesuffix(urls.page(urls.HOME))):
             super().render(uri, page_title, template, **values)
 
     def put(self, uri: str, write: Callable[[IO[str]], object]) -> None:
@@ -982,6 +992,7 @@ def english_part(site: Site, chinese: SiteBuilder, views: list[CompoundView], pr
     each page's switch to its version in the other language (or the nearest page that has one)."""
     part = EnglishPart("en", chinese.repo_url, None, chinese.histories)
     part.site_url = chinese.site_url
+    part.env = chinese.env  # the templates, compiled once: words come with each page
     part.openings = chinese.openings  # each compound's month openings, found once
     part.provenance = part.footer(provenance, built)
     with urls.writing_english():
