@@ -37,7 +37,6 @@ from generator.audit.publication import PublicationError, gather
 from generator.books import Books
 from generator.site.csp import with_policy
 from generator.site.pages import Site, build_site
-from generator.site.words import Words
 
 log = get_plugin_logger(__name__)
 
@@ -125,14 +124,10 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         config.theme["language"] = language  # the theme's own words (partials/language.html reads it)
         if language == "en" and self.site.language == "zh" and self.english_nav is not None:
             context["nav"] = self.english_nav
-        if self.site.english:
-            target = self.files.get_file_from_path(self.site.switch.get(uri) or _home_of_other(language)) \
-                if self.files is not None else None
-            if target is not None:
-                other = "zh" if language == "en" else "en"
-                page.meta["tf_switch"] = {"url": target.url, "lang": "zh-CN" if other == "zh" else "en",
-                                          "text": Words(language)("switch_language"),
-                                          "label": Words(language)("switch_label")}
+        switch = self.site.switch_of(uri)
+        target = self.files.get_file_from_path(switch[0]) if switch and self.files is not None else None
+        if switch and target is not None:  # for overrides/partials/alternate.html
+            page.meta["tf_switch"] = {"url": target.url, **switch[1]}
         return context
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -195,11 +190,6 @@ def _navigation(items: list[Any], homepage: Page | None = None) -> Navigation:
     navigation = Navigation(items, pages)
     navigation.homepage = homepage
     return navigation
-
-
-def _home_of_other(language: str) -> str:
-    """The other language's front page, for a page without a version in it (a hand-written one)."""
-    return "index.md" if language == "en" else "en/index.md"
 
 
 def _with_language(html: str, language: str) -> str:

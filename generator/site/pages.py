@@ -85,6 +85,19 @@ class Site:
     def footer_of(self, uri: str) -> str:
         return self.english_footer if self.english and uri.startswith(urls.ENGLISH) else self.footer
 
+    def switch_of(self, uri: str) -> tuple[str, dict[str, str]] | None:
+        """The header's switch on the page ``uri`` (generated or hand-written): the page it leads to (its Markdown
+        source; the other language's front page for a page without a version there) and the link's words, in
+        the page's language. None on a site without English pages beside it."""
+        if not self.english:
+            return None
+        language = self.language_of(uri)
+        home = urls.page(urls.HOME)
+        target = self.switch.get(uri) or (home if language == "en" else urls.english(home))
+        w = Words(language)
+        return target, {"lang": "zh-CN" if language == "en" else "en", "text": w("switch_language"),
+                        "label": w("switch_label")}
+
 
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("generator.site", "templates"), autoescape=select_autoescape(default=True),
