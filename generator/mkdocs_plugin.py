@@ -7,6 +7,11 @@ navigation it takes. Pages enter MkDocs as tiny
 Markdown stubs in ``on_files`` and get their HTML in ``on_page_content``,
 after Python-Markdown, so thousands of table rows never pass through it.
 Nothing generated is written into ``site_src/``.
+
+A Chinese site has English pages beside it under ``en/`` (``english: false``
+turns them off). Each page is rendered in its own language: the theme's words
+(``theme.language``), ``<html lang>``, the navigation, the footer, and the
+header's switch to the page's version in the other language.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from generator.audit.publication import PublicationError, gather
 from generator.books import Books
@@ -39,6 +46,7 @@ WATCHED = ("ledgers", "budgets", "notices")
 
 class TrustfundConfig(Config):
     language = c.Choice(("zh", "en"), default="zh")
+    english = c.Type(bool, default=True)  # English pages under en/ beside a Chinese site
     root = c.Type(str, default=".")
     queries = c.Type(str, default="build/queries.json")  # the snapshot `trustfund queries fetch` writes
 
@@ -52,6 +60,9 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         self.site: Site | None = None
         self.spool: tempfile.TemporaryDirectory[str] | None = None
         self.failure: Exception | None = None  # what made the last build fail, for `trustfund build`
+        self.english_nav: Navigation | None = None  # the English pages' navigation, split off in on_nav
+        self.nav_split = 0  # how many of the navigation's top entries are the root language's
+        self.files: Files | None = None  # the build's files, for the switch's address
 
     def cleanup(self) -> None:
         if self.spool is not None:
@@ -83,12 +94,17 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         try:
             self.site = build_site(publication.views, self.config.language, config.repo_url, Path(self.spool.name),
                                    publication.histories, publication.provenance, datetime.date.today(),
-                                   config.site_url or None)
+                                   config.site_url or None, self.config.english)
         except BesideError as problem:  # e.g. the disk filled up while the downloads were written
             self.cleanup()
             raise PluginError(f"trustfund: {problem}") from None
         self.checked = None  # a rebuild under `serve` reloads the books
         config.extra["trustfund"] = dict(self.site.head)  # the feed and share image, for overrides/main.html
+        if self.site.english:
+            config.extra["trustfund"]["english"] = "en/"  # for the 404 page's way to the English pages
+        # The theme includes partials/alternate.html (overrides/partials/alternate.html: the language switch) when
+        # this is set; not a list, so the theme adds no <link rel="alternate"> of its own.
+        config.extra["alternate"] = self.site.english
         if "feed" not in self.site.head:
             log.info("no site_url in mkdocs.yml: no Atom feed (it needs the site's absolute address)")
         for note in [*publication.notes, *self.site.notes]:
@@ -97,8 +113,33 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             nav: list[Any] = list(self.site.nav)
             if (Path(config.docs_dir) / "about.md").is_file():
                 nav.insert(1, "about.md")
-            config.nav = nav
+            self.nav_split = len(nav)
+            config.nav = nav + list(self.site.english_nav)  # split again in on_nav, once MkDocs made the pages
         return config
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.english_nav = None
+        if not (self.site and self.site.english and self.nav_split):
+            return nav
+        rooted, english = nav.items[:self.nav_split], nav.items[self.nav_split:]
+        self.english_nav = _navigation(english)
+        self.english_nav.homepage = next((p for p in self.english_nav.pages if p.file.src_uri == "en/index.md"), None)
+        return _navigation(rooted, homepage=nav.homepage)
+
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        if self.site is None:
+            return context
+        uri = page.file.src_uri
+        language = self.site.language_of(uri)
+        config.theme["language"] = language  # the theme's own words (partials/language.html reads it)
+        if language == "en" and self.site.language == "zh" and self.english_nav is not None:
+            context["nav"] = self.english_nav
+        switch = self.site.switch_of(uri)
+        target = self.files.get_file_from_path(switch[0]) if switch and self.files is not None else None
+        if switch and target is not None:  # for overrides/partials/alternate.html
+            page.meta["tf_switch"] = {"url": target.url, **switch[1]}
+        return context
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
@@ -121,6 +162,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
                 content = content.replace(target)
             files.append(File.generated(config, uri, abs_src_path=str(content)))
         log.info(f"{len(self.site.pages)} pages and {len(self.site.files)} files")
+        self.files = files
         return files
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -129,10 +171,12 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             page.meta["share_title"] = str(escape(generated.share_title))
             page.meta["description"] = str(escape(generated.description))
         body = generated.html if generated is not None else html
-        return body + (self.site.footer if self.site else "")
+        return body + (self.site.footer_of(page.file.src_uri) if self.site else "")
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return with_policy(_with_language(output, self.config.language), page.content or "")
+        language = self.site.language_of(page.file.src_uri) if self.site else self.config.language
+        config.theme["language"] = self.config.language  # back to the root's, for the 404 page and the next page
+        return with_policy(_with_language(output, language), page.content or "")
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         # The 404 page; files without a <head> are left as they are.
@@ -143,6 +187,26 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server
+
+
+def _navigation(items: list[Any], homepage: Page | None = None) -> Navigation:
+    """A navigation of some of MkDocs' own entries (the same Page objects), as MkDocs would build it."""
+    pages: list[Page] = []
+
+    def walk(entries: list[Any]) -> None:
+        for entry in entries:
+            if isinstance(entry, Page):
+                pages.append(entry)
+            if entry.children:
+                walk(entry.children)
+
+    walk(items)
+    for index, page in enumerate(pages):  # no "next page" from one language into the other
+        page.previous_page = pages[index - 1] if index else None
+        page.next_page = pages[index + 1] if index + 1 < len(pages) else None
+    navigation = Navigation(items, pages)
+    navigation.homepage = homepage
+    return navigation
 
 
 def _with_language(html: str, language: str) -> str:

@@ -44,6 +44,7 @@ from generator.site.share import describe, plain
 from generator.site.urls import rel
 from generator.site.words import Words, money, percent, rate
 from generator.view import CompoundView, History, Item, Month, Provenance, Year
+from generator.view.reports import openings
 from generator.view.fees import TOTAL, Collection
 
 # A MkDocs navigation entry: a page ({title: "path/index.md"}) or a section ({title: [entries]}).
@@ -72,6 +73,34 @@ class Site:
     footer: str = ""  # the provenance line under every page, as HTML
     head: dict[str, str] = field(default_factory=dict)  # for every page's <head>: the feed and the share image
     notes: list[str] = field(default_factory=list)  # for the treasurer's build log: vouchers without a preview
+    language: str = "zh"  # the language of the pages at the site's root
+    # English pages beside a Chinese site, under urls.ENGLISH (their Markdown sources start with "en/"): the
+    # summaries, not the month's items, notices, reports or unit pages (see EnglishPart).
+    english: bool = False
+    english_nav: list[NavItem] = field(default_factory=list)
+    english_footer: str = ""
+    # Each generated page's version in the other language, or the nearest page that has one: the header's switch.
+    switch: dict[str, str] = field(default_factory=dict)
+
+    def language_of(self, uri: str) -> str:
+        """The language of the page whose Markdown source is ``uri`` (generated or hand-written)."""
+        return "en" if self.english and uri.startswith(urls.ENGLISH) else self.language
+
+    def footer_of(self, uri: str) -> str:
+        return self.english_footer if self.english and uri.startswith(urls.ENGLISH) else self.footer
+
+    def switch_of(self, uri: str) -> tuple[str, dict[str, str]] | None:
+        """The header's switch on the page ``uri`` (generated or hand-written): the page it leads to (its Markdown
+        source; the other language's front page for a page without a version there) and the link's words, in
+        the page's language. None on a site without English pages beside it."""
+        if not self.english:
+            return None
+        language = self.language_of(uri)
+        home = urls.page(urls.HOME)
+        target = self.switch.get(uri) or (home if language == "en" else urls.english(home))
+        w = Words(language)
+        return target, {"lang": "zh-CN" if language == "en" else "en", "text": w("switch_language"),
+                        "label": w("switch_label")}
 
 
 def write_text(text: str, out: IO[str]) -> None:
@@ -105,6 +134,7 @@ class SiteBuilder:
         self.provenance_text = ""  # the same line as text, for the printed reports
         self.site_url: str | None = None  # the site's public address (mkdocs.yml site_url), for QR codes
         self.openings: dict[str, dict[tuple[int, int], Decimal]] = {}  # each compound's fund at each month's start
+        self.written: dict[str, int] = {}  # the files written beside the pages (generator/site/beside.py): sizes
 
     def put(self, uri: str, write: Callable[[IO[str]], object]) -> None:
         """A generated file: written straight to the spool folder if there is one (MkDocs copies it from
@@ -120,6 +150,10 @@ class SiteBuilder:
             write(out)
         self.site.files[uri] = path
 
+    def writes(self, folder: str) -> bool:
+        """Whether this builder writes the page at ``folder`` (all of them; the English part only some)."""
+        return True
+
     def render(self, uri: str, page_title: str, template: str, **values: Any) -> None:
         # Every page knows its way to the glossary, for the terms it links.
         glossary = rel(uri.removesuffix(urls.page(urls.HOME)), urls.GLOSSARY)
@@ -131,7 +165,7 @@ class SiteBuilder:
         beside.start(lambda: self.files_beside(views))
         try:
             self.pages(views)
-            written = beside.finish()
+            written = self.written = beside.finish()
         except BaseException:
             beside.abandon()
             raise
@@ -308,7 +342,7 @@ class SiteBuilder:
                 for number, month in sorted(year.months.items())]
 
     def monthly_chart(self, year: Year, months: list[dict[str, Any]]) -> charts.Chart:
-        return charts.monthly(f"{self.w('monthly_chart')}（{self.w.year(year.year)}）",
+        return charts.monthly(f"{self.w('monthly_chart')}{self.w.open_paren}{self.w.year(year.year)}{self.w.close_paren}",
                               [m["short"] for m in months], [m["income"] for m in months],
                               [m["spending"] for m in months], self.w("income"), self.w("spending"), money)
 
@@ -327,7 +361,8 @@ class SiteBuilder:
                     months=months, matrix=matrix, monthly_chart=self.monthly_chart(year, months),
                     budget_link=rel(here, urls.budget(view.id, year.year)) if year.year in view.budgets else None,
                     report_link=rel(here, urls.year_report(view.id, year.year)))
-        year_report_page(self, view, name, year)
+        if self.writes(urls.year_report(view.id, year.year)):
+            year_report_page(self, view, name, year)
         ordered = [year.months[n] for n in numbers]
         for index, month in enumerate(ordered):
             self.month_page(view, name, month, ordered[index - 1] if index else None,
@@ -414,7 +449,8 @@ class SiteBuilder:
         """The anchor of an account's category on its month page: ``month/#cat-Expenses-Cleaning``."""
         return "cat-" + account.replace(":", "-")
 
-    def month_sections(self, view: CompoundView, month: Month, items: list[Row], currency: str) -> list[Row]:
+    def month_sections(self, view: CompoundView, month: Month, items: list[Row], currency: str,
+                       write: bool = True) -> list[Row]:
         """The month's items by category: income, spending, then other movements (deposits, advances, transfers).
 
         A category is one account, its subtotal the sum of the month's postings to it per currency, shown
@@ -422,7 +458,8 @@ class SiteBuilder:
         (other). An item with legs in several categories appears under each with that leg's amount; its
         ``id="<voucher>"`` anchor, evidence and 质询 button are on its first appearance only, and the
         others link there. A category's parent account without items of its own this month still gets its
-        anchor, on its first sub-account, so a budget line's link lands on its spending.
+        anchor, on its first sub-account, so a budget line's link lands on its spending. Without ``write``,
+        the categories come without their items' HTML (for a summary of the month).
         """
         income_root, expenses_root = view.income_root, view.expenses_root
         order = {account: index for index, account in enumerate(view.accounts)}
@@ -483,6 +520,8 @@ class SiteBuilder:
                     entry.item.parts.append(Row(name=group.name, amounts=entry.amounts))
             if chosen:
                 sections.append(Row(kind=kind, label=label, groups=chosen))
+        if not write:
+            return sections
         writer = ItemWriter(self.w, self.w("query"))  # once every item's parts are known
         for section in sections:
             for group in section.groups:
@@ -858,6 +897,8 @@ class SiteBuilder:
                              for n in notices])
         for notice in notices:
             page = urls.notice(view.id, notice.slug)
+            if not self.writes(page):
+                continue
             tallies = {}
             if notice.kind == "vote" and notice.households and notice.area:
                 tallies = {"households_participation": share(notice.households.voted, notice.households.total),
@@ -897,8 +938,14 @@ class SiteBuilder:
         years = sorted(view.years)
         scope = self.w("search_scope", years=self.w("search_separator").join(self.w.year(y) for y in years))
         self.render(urls.page(here), f"{name} · {self.w('search')}", "search.html", name=name,
-                    years=",".join(str(y) for y in reversed(years)), base="./", scope=scope,
+                    years=",".join(str(y) for y in reversed(years)), base=self.index_folder(here, view.id),
+                    scope=scope,
                     script=rel(here, urls.asset("trustfund-search.js")))
+
+    @staticmethod
+    def index_folder(here: str, cid: str) -> str:
+        """Where the search page at ``here`` finds the compound's year indexes (its own folder)."""
+        return "./"
 
     def search_index(self, view: CompoundView, year: Year) -> None:
         """A compact per-year index, fetched only when someone searches: what the month pages show of each item.
@@ -939,11 +986,77 @@ class SiteBuilder:
                  lambda out: out.write(json.dumps(index, ensure_ascii=False, separators=(",", ":"))))
 
 
+class EnglishPart(SiteBuilder):
+    """The English pages beside a Chinese site, from the same views: every summary (front page, glossary,
+    dashboards, years, budgets, fees, notices list, queries, history, downloads, search), each at its Chinese
+    page's folder under ``urls.ENGLISH``, linking to English pages where they exist and to the Chinese pages
+    (a notice, a month's items, a printable report) elsewhere (``urls.writing_english``).
+
+    The data stay as the books have them, in Chinese, so a month is not written twice: its English page is
+    the month's summary by category, each leading to its items on the Chinese page. Files (downloads, search
+    indexes, vouchers) and unit pages are the Chinese site's; nothing is written for them here.
+    """
+
+    def writes(self, folder: str) -> bool:
+        return urls.has_english(folder)
+
+    def render(self, uri: str, page_title: str, template: str, **values: Any) -> None:
+        if self.writes(uri.removesuffix(urls.page(urls.HOME))):
+            super().render(uri, page_title, template, **values)
+
+    def put(self, uri: str, write: Callable[[IO[str]], object]) -> None:
+        pass
+
+    def files_beside(self, views: list[CompoundView]) -> dict[str, int]:
+        return dict(self.written)  # the Chinese site's: the English downloads page lists them
+
+    def search_index(self, view: CompoundView, year: Year) -> None:
+        pass
+
+    def unit_pages(self, view: CompoundView, name: str) -> None:
+        pass
+
+    @staticmethod
+    def index_folder(here: str, cid: str) -> str:
+        return urls.to_chinese(here, urls.search(cid))
+
+    def month_page(self, view: CompoundView, name: str, month: Month, previous: Month | None,
+                   following: Month | None) -> None:
+        """The month in English: the fund at its start and end, income and spending by category with the
+        count and subtotal the Chinese page's headings show, each leading to its items there."""
+        here = urls.month(view.id, month.year, month.month)
+        currency = view.compound.profile.currency if view.compound.profile else "CNY"
+        if view.id not in self.openings:
+            self.openings[view.id] = openings(view)
+        opening = self.openings[view.id].get((month.year, month.month), Decimal(0))
+        closing = opening + sum((item.fund for item in month.items), Decimal(0))
+        # Only what month_sections reads of an item's row: no item is written here.
+        sections = self.month_sections(view, month, [Row(parts=NO_ROWS) for _ in month.items], currency,
+                                       write=False)
+
+        def neighbour(other: Month | None) -> dict[str, str] | None:
+            if other is None:
+                return None
+            return {"link": rel(here, urls.month(view.id, other.year, other.month)),
+                    "label": self.w.month(other.year, other.month)}
+
+        label = self.w.month(month.year, month.month)
+        self.render(urls.page(here), f"{name} · {label}", "month_summary.html", name=name, label=label,
+                    month=month, opening=opening, closing=closing, count=len(month.items), sections=sections,
+                    chinese=urls.to_chinese(here, here), prev=neighbour(previous), next=neighbour(following),
+                    closed=self.closed_text(view, month.year, month.month),
+                    year_link=rel(here, urls.year(view.id, month.year)),
+                    report_link=rel(here, urls.report(view.id, month.year, month.month)))
+
+
 def build_site(views: list[CompoundView], language: str, repo_url: str | None, spool: Path | None = None,
                histories: dict[str, History | None] | None = None,
                provenance: Provenance | None = None, built: datetime.date | None = None,
-               site_url: str | None = None) -> Site:
-    """Every page and file of the site, with its navigation and footer, from the owners' views of the books."""
+               site_url: str | None = None, english: bool = True) -> Site:
+    """Every page and file of the site, with its navigation and footer, from the owners' views of the books.
+
+    A Chinese site (``language`` zh) has English pages beside it under ``urls.ENGLISH`` unless ``english`` is
+    false (``EnglishPart``); an English site is English throughout."""
     previews = Previews.for_books(sorted({view.compound.root for view in views}))
     builder = SiteBuilder(language, repo_url, spool, histories, previews)
     builder.site_url = site_url
@@ -953,17 +1066,58 @@ def build_site(views: list[CompoundView], language: str, repo_url: str | None, s
     site = builder.build(views)
     site.footer = builder.provenance
     site.notes = [*previews.notes, previews.summary()]
+    site.language = language
     shares = describe(views, builder.w)
     for uri, built_page in site.pages.items():
         shared = shares.get(uri)
         built_page.share_title = shared.title if shared and shared.title else plain(built_page.title)
         built_page.description = shared.description if shared else builder.w("site_description")
+    if english and language == "zh":
+        english_part(site, builder, views, provenance or Provenance(None, None), built or datetime.date.today())
     site.head = {"share_image": urls.asset(SHARE_IMAGE)}
     if site_url:  # Atom needs absolute addresses: without the site's own, there is no feed
         site.files[FEED] = atom_feed(builder.env, views, builder.w, site_url, site.pages,
                                      (provenance or Provenance(None, None)).commit_time)
         site.head |= {"feed": FEED, "feed_title": builder.w("feed_title")}
+        if site.english:  # the feed is Chinese; its name on an English page is English
+            site.head["feed_title_en"] = Words("en")("feed_title")
     return site
+
+
+def english_part(site: Site, chinese: SiteBuilder, views: list[CompoundView], provenance: Provenance,
+                 built: datetime.date) -> None:
+    """The English pages of ``EnglishPart`` added to a Chinese site, with their navigation and footer, and
+    each page's switch to its version in the other language (or the nearest page that has one)."""
+    part = EnglishPart("en", chinese.repo_url, None, chinese.histories)
+    part.site_url = chinese.site_url
+    part.env = chinese.env  # the templates, compiled once: words come with each page
+    part.openings = chinese.openings  # each compound's month openings, found once
+    part.written = chinese.written  # the downloads and their sizes
+    part.provenance = part.footer(provenance, built)
+    with urls.writing_english():
+        pages = part.build(views).pages
+    shares = describe(views, part.w)
+    for uri, built_page in pages.items():
+        shared = shares.get(uri)
+        built_page.share_title = shared.title if shared and shared.title else plain(built_page.title)
+        built_page.description = shared.description if shared else part.w("site_description")
+        site.pages[urls.english(uri)] = built_page
+        site.switch[urls.english(uri)] = uri
+    for uri in list(site.pages):
+        if uri.startswith(urls.ENGLISH):
+            continue
+        folder = uri.removesuffix(urls.page(urls.HOME))
+        while folder and urls.page(folder) not in pages:  # a notice → the notices, a report → its month
+            folder = folder.rstrip("/").rpartition("/")[0] + "/" if "/" in folder.rstrip("/") else urls.HOME
+        site.switch[uri] = urls.english(urls.page(folder))
+    site.english = True
+    site.english_footer = part.provenance
+
+    def prefixed(items: list[NavItem]) -> list[NavItem]:
+        return [{title: urls.english(target) if isinstance(target, str) else prefixed(target)
+                 for title, target in item.items()} for item in items]
+
+    site.english_nav = prefixed(part.site.nav)
 
 
 def unit_policy() -> str:

@@ -8,11 +8,21 @@ so the site works from any folder or host.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 HOME = ""
 ASSETS = "assets/"
 GLOSSARY = "glossary/"  # the one glossary (术语表) of the whole site; a term is ``glossary/#<anchor>``
+ENGLISH = "en/"  # the English pages beside a Chinese site: ``en/<the Chinese page's folder>``
+
+# The pages of a compound that have an English version beside a Chinese site (below its folder).
+ENGLISH_SECTIONS = ("budget", "notices", "queries", "history", "data", "search", "fees")
+# Whether the page being written is one of those English pages: links from it then lead to the English version
+# of their target where there is one, and into the Chinese site for everything else (see ``rel``).
+_writing_english: ContextVar[bool] = ContextVar("writing_english", default=False)
 
 
 def compound(cid: str) -> str:
@@ -112,8 +122,58 @@ def page(folder: str) -> str:
     return f"{folder}index.md"
 
 
+def has_english(target: str) -> bool:
+    """Whether a target has an English page beside a Chinese site: the front page, the glossary, and a
+    compound's dashboard, years, months (a summary: an item's own anchor stays on the Chinese page), budgets
+    and the sections of ``ENGLISH_SECTIONS`` — not a notice, a printable report, a unit page or any file."""
+    path, _, anchor = target.partition("#")
+    if not path.endswith("/") and path != HOME:
+        return False
+    parts = path.strip("/").split("/") if path else []
+    if len(parts) <= 1:  # the front page, the glossary, a dashboard
+        return True
+    if parts[1] in ENGLISH_SECTIONS:
+        return len(parts) == 2 or (parts[1] == "budget" and len(parts) == 3)
+    if not parts[1].isdigit():
+        return False
+    if len(parts) == 2:  # a year
+        return True
+    return len(parts) == 3 and parts[2].isdigit() and (not anchor or anchor.startswith("cat-"))
+
+
+def english(path: str) -> str:
+    """A page's English version beside a Chinese site: ``qingshui-garden/`` → ``en/qingshui-garden/``."""
+    return ENGLISH + path
+
+
+@contextlib.contextmanager
+def writing_english() -> Iterator[None]:
+    """Within the block, links are made for English pages beside a Chinese site (each under ``en/``)."""
+    token = _writing_english.set(True)
+    try:
+        yield
+    finally:
+        _writing_english.reset(token)
+
+
 def rel(page_dir: str, target: str) -> str:
-    """A relative link from a page's folder to a target (a folder if it ends with '/')."""
+    """A relative link from a page's folder to a target (a folder if it ends with '/').
+
+    On an English page beside a Chinese site (``writing_english``), both are named as the Chinese site names
+    them: the link leads from the page's English folder to the target's English version if it has one
+    (``has_english``), else to the Chinese page or file."""
+    if _writing_english.get():
+        page_dir = english(page_dir)
+        target = english(target) if has_english(target) else target
+    return _relative(page_dir, target)
+
+
+def to_chinese(page_dir: str, target: str) -> str:
+    """A link to the Chinese page ``target`` from a page (an English one under ``writing_english``)."""
+    return _relative(english(page_dir) if _writing_english.get() else page_dir, target)
+
+
+def _relative(page_dir: str, target: str) -> str:
     path, hash_sign, anchor = target.partition("#")
     link = posixpath.relpath(path.rstrip("/") or ".", page_dir.rstrip("/") or ".")
     link = link + "/" if path.endswith("/") and link != "." else ("./" if link == "." else link)

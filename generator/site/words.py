@@ -150,6 +150,7 @@ WORDS: dict[str, dict[str, str]] = {
     "net": {"zh": "净额", "en": "Net"},
     "other": {"zh": "其他", "en": "Other"},
     "items_count": {"zh": "{count} 笔", "en": "{count} items"},
+    "items_count_one": {"zh": "{count} 笔", "en": "{count} item"},
     "history_none": {"zh": "本站不是从 git 仓库生成的，没有变更记录。",
                      "en": "This site was not built from a git repository; there is no history."},
     "history_intro": {"zh": "账本的每一次变更，最新的在前：何时、由谁签名、涉及哪些收支。",
@@ -378,6 +379,21 @@ WORDS: dict[str, dict[str, str]] = {
                        "en": "The words this site uses, in plain terms. Go back to return to where you were."},
     "glossary_other": {"zh": "英文：", "en": "Chinese: "},
     "what_is": {"zh": "什么是{term}？", "en": "{term}: what is it?"},
+    # The other language: the header's switch (its name in its own language) and the English pages beside the
+    # Chinese site, which lead to the items, notices and reports the books keep in Chinese
+    "switch_language": {"zh": "English", "en": "中文"},
+    "switch_label": {"zh": "Read this page in English", "en": "阅读本页中文版"},
+    "month_opening": {"zh": "月初余额", "en": "Opening balance"},
+    "month_closing": {"zh": "月末余额", "en": "Closing balance"},
+    "year_income": {"zh": "{year}收入", "en": "Income {year}"},
+    "year_spending": {"zh": "{year}支出", "en": "Spending {year}"},
+    "month_in_chinese": {"zh": "本月共 {count} 笔，逐笔列在中文页上。",
+                         "en": "This month has {count} items. They are listed on the Chinese page, with their "
+                         "original descriptions, as the books record them; each category below leads to its "
+                         "items there."},
+    "month_chinese_page": {"zh": "本月全部 {count} 笔", "en": "All {count} items of the month (in Chinese)"},
+    "month_by_date_chinese": {"zh": "按日期排列的全部 {count} 笔", "en": "Every item by date (in Chinese)"},
+    "report_in_chinese": {"zh": "月度财务报告（可打印公示）", "en": "Monthly report to print (in Chinese)"},
 }
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -392,8 +408,31 @@ class Words:
         self.language = language
 
     def __call__(self, key: str, **values: object) -> str:
+        if values.get("count") == 1 and f"{key}_one" in WORDS:  # "1 item", not "1 items"
+            key = f"{key}_one"
         text = WORDS[key][self.language]
         return text.format(**values) if values else text
+
+    # Punctuation between words: full-width in Chinese, with a space in English.
+    @property
+    def colon(self) -> str:
+        return "：" if self.language == "zh" else ": "
+
+    @property
+    def comma(self) -> str:
+        return "，" if self.language == "zh" else ", "
+
+    @property
+    def semicolon(self) -> str:
+        return "；" if self.language == "zh" else "; "
+
+    @property
+    def open_paren(self) -> str:
+        return "（" if self.language == "zh" else " ("
+
+    @property
+    def close_paren(self) -> str:
+        return "）" if self.language == "zh" else ")"
 
     def date(self, value: datetime.date) -> str:
         if self.language == "zh":

@@ -17,6 +17,8 @@
   var status = document.querySelector(".tf-search-status");
   var years = (form.getAttribute("data-years") || "").split(",").filter(Boolean);
   var base = form.getAttribute("data-base") || "./";
+  // The indexes' folder: their month links are relative to it (an English search page uses the Chinese site's).
+  var folder = new URL(base, document.baseURI);
   var chinese = (document.documentElement.lang || "zh").indexOf("zh") === 0;
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var LIMIT = 100;  // results written to the page; the count says how many there are
@@ -57,7 +59,7 @@
         });
         var text = [row[0], date, row[2], row[3]].concat(legs.map(function (leg) { return leg.category.join(" "); }));
         list.push({voucher: String(row[0]), date: date, payee: String(row[2]), description: String(row[3]),
-                   legs: legs, link: month.link + "#" + encodeURIComponent(String(row[0])),
+                   legs: legs, link: new URL(month.link, folder).href + "#" + encodeURIComponent(String(row[0])),
                    text: fold(text.join("\n"))});
       });
     });
