@@ -8,10 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from generator.audit.verify import verify
 from generator.cli import main
 from tests.test_site import PROJECT
+
+PLAIN_CHANGE = (r"(新增|修改|删除) \d+ 笔收支(，(新增|修改|删除) \d+ 笔收支)*|合并第 \d+ 号变更请求|"
+                r"更新了(预算|公告|小区资料|科目表|住户编号表|凭证文件|账本)(、[^，。]+)*|其他文件变更")
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +47,17 @@ def test_the_history_page_and_closed_months_come_from_the_repository(demo: Path,
     assert "签名人：出纳" in history and "签名人：业委会" in history and "treasurer-ht" not in history
     assert "合并请求 #" in history
     assert re.search(r'新增 <a href="\.\./2026/03/#2026-\d{4}">2026-\d{4}</a>', history)
+    # Each change in plain words first; the commit's code and message only in small print after it.
+    changes = re.findall(r'<li id="([0-9a-f]{40})"><p><b>([^<]+)</b> · ([^<]+)<br>(.*?)</p>', history, re.S)
+    assert len(changes) >= 30
+    log = dict(line.split(" ", 1) for line in git(demo, "log", "--format=%H %s", "--", "ledgers/hetang-court",
+                                                   "budgets/hetang-court", "notices/hetang-court").splitlines())
+    for sha, _date, plain, rest in changes:
+        assert re.fullmatch(PLAIN_CHANGE, plain), plain
+        assert f"<small>校验码：<code>{sha[:12]}</code>" in rest
+        if sha in log:
+            assert str(escape(log[sha])) in rest
+        assert not re.search(r"[A-Za-z]{4,}", plain), plain  # no commit message or file path in the words
     closed = (site / "hetang-court" / "2026" / "03" / "index.html").read_text(encoding="utf-8")
     assert "本月已结账：监察人 于 2026年4月10日 签名（close/hetang-court/2026-03）" in closed
     assert "录入 2026年3月31日" in closed

@@ -171,7 +171,7 @@ def test_english_pages_speak_english_but_for_the_books_own_words(site_dir: Path)
             if run not in allowed:
                 problems.append(f"{relative}: {run!r}")
         assert "Back to top" in html and 'aria-label="Header"' in html, relative  # the theme's own words
-        assert reading.footer and reading.footer[0].startswith("Built on"), (relative, reading.footer)
+        assert reading.footer and reading.footer[0].startswith("Books as of"), (relative, reading.footer)
         nav = [text for text in reading.nav if text]
         assert "Open books of the common fund" in nav and "Glossary" in nav, (relative, nav)
         assert not any(CJK.search(text) for text in nav), (relative, nav)
@@ -181,7 +181,7 @@ def test_english_pages_speak_english_but_for_the_books_own_words(site_dir: Path)
     chinese = read(site_dir / COMPOUND / "index.html")
     assert "开放式预算" in chinese.nav and "Open budget" not in chinese.nav
     assert "回到页面顶部" in (site_dir / COMPOUND / "index.html").read_text(encoding="utf-8")
-    assert chinese.footer[0].startswith("本页根据账本版本")
+    assert chinese.footer[0].startswith("账本更新于")
 
 
 def amounts(html_file: Path) -> list[str]:

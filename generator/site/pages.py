@@ -43,7 +43,7 @@ from generator.site.reports import month_report_page, year_report_page
 from generator.site.share import describe, plain
 from generator.site.urls import rel
 from generator.site.words import Words, money, percent, rate
-from generator.view import CompoundView, History, Item, Month, Provenance, Year
+from generator.view import Change, CompoundView, History, Item, Month, Provenance, Year
 from generator.view.reports import openings
 from generator.view.fees import TOTAL, Collection
 
@@ -101,6 +101,21 @@ class Site:
         w = Words(language)
         return target, {"lang": "zh-CN" if language == "en" else "en", "text": w("switch_language"),
                         "label": w("switch_label")}
+
+
+def file_kind(path: str) -> str | None:
+    """Which part of the books a changed file is, in the words of the history page (None: not the books)."""
+    parts = path.split("/")
+    if parts[0] == "budgets":
+        return "budget"
+    if parts[0] == "notices":
+        return "notices"
+    if parts[0] != "ledgers" or len(parts) < 3:
+        return None
+    if "vouchers" in parts:
+        return "vouchers"
+    return {"compound.yaml": "profile", "accounts.beancount": "accounts", "units.csv": "roster"}.get(
+        parts[-1], "ledger" if parts[-1].endswith(".beancount") else None)
 
 
 def write_text(text: str, out: IO[str]) -> None:
@@ -649,11 +664,26 @@ class SiteBuilder:
                      for i in change.items]
             pr_link = f"{self.repo_url}/pull/{change.pull_request}" if self.repo_url and change.pull_request else None
             changes.append(Row(sha=change.sha, short=change.sha[:12], date=self._date(change.date),
-                               subject=change.subject, merge=change.is_merge, pr=change.pull_request
+                               plain=self.change_in_words(change), subject=change.subject, merge=change.is_merge, pr=change.pull_request
                                if pr_link else None, pr_number=change.pull_request, pr_link=pr_link,
                                verified=change.verified, signed_by=self.role_of(view, change.signed_by), items=items,
                                files=change.files[:10]))
         self.render(urls.page(here), f"{name} · {self.w('history')}", "history.html", name=name, changes=changes)
+
+    def change_in_words(self, change: Change) -> str:
+        """A change as owners read it: what it did to the items, or which kind of file it updated — the
+        commit message (the treasurer's words, often English) stays in small print."""
+        w = self.w
+        if change.items:
+            counts = Counter(item.what for item in change.items)
+            return w("sentence_separator").join(w(f"change_items_{what}", count=counts[what])
+                                                for what in ("added", "changed", "removed") if counts[what])
+        if change.is_merge:
+            return w("change_merged", number=change.pull_request) if change.pull_request else w("change_merged_plain")
+        kinds = list(dict.fromkeys(filter(None, (file_kind(path) for path in change.files))))
+        if not kinds:
+            return w("change_other")
+        return w("change_updated", what=w("list_separator").join(w(f"changed_{kind}") for kind in kinds))
 
     def ask_panel(self, view: CompoundView, name: str, kind: str) -> Row:
         """The ways to raise a query (``query``) or report a repair (``work-order``), for one page's panel."""
