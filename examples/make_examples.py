@@ -32,8 +32,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from beancount.scripts.format import align_beancount
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.books.scaffold import ACCOUNTS
+from generator.books.scaffold import ACCOUNTS, CURRENCY_COLUMN
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ROOT / "examples" / "keys"
@@ -996,7 +998,9 @@ def write_compound(c: Compound, books: Books, budgets: dict[int, dict[str, objec
             write_evidence(c, led, t)
         out.append(f"{next_first(y, m).isoformat()} balance {FUND}  {fmt_amt(bal)} CNY")
         out.append("")
-        write_text(led / f"{y}" / f"{m:02d}.beancount", "\n".join(out))
+        # Laid out as bean-format (and Fava's editor) lays it out, so formatting the books changes nothing.
+        write_text(led / f"{y}" / f"{m:02d}.beancount",
+                   align_beancount("\n".join(out), currency_column=CURRENCY_COLUMN))
 
     # budgets
     for y, b in budgets.items():

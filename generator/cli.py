@@ -27,7 +27,7 @@ from generator.books.scaffold import ScaffoldError, scaffold
 from generator.books.units import RosterError, month_of, outside, read_private, sync_roster
 from generator.books.vouchers import scrub
 from generator.findings import render
-from generator.publish import SiteBuildError, build_site_into, serve_site
+from generator.publish import FavaError, SiteBuildError, build_site_into, fava_app, fava_books, serve_fava, serve_site
 from generator.site.bills import render_bills
 from generator.view import build_view
 from generator.view.fees import bills
@@ -155,6 +155,27 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return CLEAN
 
 
+def _cmd_fava(args: argparse.Namespace) -> int:
+    root = _root(args)
+    ledgers, refused = fava_books(root, select(root, args.compound))
+    if refused:
+        print(render(refused, "text"))
+        print("trustfund fava: the source lint refuses these books, and Fava would run what it refuses; fix them "
+              "(trustfund check says the same), then start Fava again", file=sys.stderr)
+        return FINDINGS
+    app = fava_app(ledgers)
+    shown = "127.0.0.1" if args.host in ("localhost", "0.0.0.0") else args.host
+    print(f"trustfund fava: open http://{shown}:{args.port}/ in a browser (Ctrl-C stops Fava)", flush=True)
+    try:
+        serve_fava(app, args.host, args.port)
+    except FavaError as problem:
+        print(f"trustfund fava: {problem}", file=sys.stderr)
+        return USAGE
+    except KeyboardInterrupt:
+        print("trustfund fava: stopped", file=sys.stderr)
+    return CLEAN
+
+
 def _cmd_new(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else Path.cwd()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.id):
@@ -273,6 +294,11 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="live preview that rebuilds when the books change")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve_cmd.set_defaults(run=_cmd_serve)
+    fava_cmd = commands.add_parser("fava", help="Fava on the books, in Chinese (every compound, or one)")
+    fava_cmd.add_argument("compound", metavar="ID", nargs="?", help="only this compound")
+    fava_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    fava_cmd.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
+    fava_cmd.set_defaults(run=_cmd_fava)
     new_cmd = commands.add_parser("new", help="scaffold a compound that passes check")
     new_cmd.add_argument("id", help="the compound id: lowercase letters, digits, hyphens")
     new_cmd.add_argument("--name", help="Chinese name (default: the id)")

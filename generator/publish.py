@@ -1,8 +1,13 @@
-"""Running MkDocs for ``trustfund build`` and ``serve`` — so that a failed build never replaces a good site.
+"""Running MkDocs for ``trustfund build`` and ``serve`` — so that a failed build never replaces a good site —
+and Fava for ``trustfund fava``.
 
 ``build_site_into`` hands the books ``trustfund build`` has just checked to
 the MkDocs plugin, runs MkDocs into a fresh folder beside the output and
-swaps it in only when the build succeeded.
+swaps it in only when the build succeeded. ``fava_books`` lints the books
+before Fava loads them (Beancount imports the plugins a ledger names before
+any rule can refuse them), and ``serve_fava`` runs Fava's own application on
+them; what Fava shows besides the ledger text (Chinese, saved queries,
+evidence as documents, reloading on budget edits) the rules plugin adds.
 """
 
 from __future__ import annotations
@@ -11,12 +16,18 @@ import logging
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, PluginError
 
 from generator.books import Books
+from generator.books.lint import lint_compound
+from generator.findings import Finding, from_error
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 class SiteBuildError(Exception):
@@ -66,3 +77,41 @@ def serve_site(root: Path, dev_addr: str) -> None:
 
     # The preview lives at the root of its own address, whatever path the published site_url has.
     serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, site_url=f"http://{dev_addr}/")
+
+
+class FavaError(Exception):
+    pass
+
+
+def fava_books(root: Path, compound_ids: list[str]) -> tuple[list[Path], list[Finding]]:
+    """The compounds' main ledgers for Fava, and what the source lint refuses in them: a plugin or an option the
+    lint refuses would already have run by the time the rules report it, so refused books are not opened."""
+    refused = []
+    for compound_id in compound_ids:
+        source = lint_compound(root, compound_id)
+        if source.refused:
+            refused += [from_error(error, root) for error in source.errors]
+    return [root / "ledgers" / compound_id / "main.beancount" for compound_id in compound_ids], refused
+
+
+def fava_app(ledgers: list[Path]) -> Flask:
+    """Fava's own application on the ledgers (the rules make it Chinese and add its queries and documents)."""
+    from fava.application import create_app
+
+    return create_app([str(path) for path in ledgers], load=True)
+
+
+def serve_fava(app: Flask, host: str, port: int) -> None:
+    """Serve Fava until interrupted, as Fava's own command does (cheroot)."""
+    from cheroot.wsgi import Server
+
+    server = Server((host, port), app)
+    try:
+        server.prepare()
+    except OSError as problem:
+        raise FavaError(f"cannot listen on {host}:{port} ({problem.strerror or problem}); "
+                        "choose another with --port, e.g. --port 5001") from None
+    try:
+        server.serve()
+    finally:
+        server.stop()

@@ -198,7 +198,8 @@ def test_a_cache_file_is_refused(repo: Repo, cache: str) -> None:
     findings = repo.check()
     # Line 0: the finding is about the whole file.
     assert [(f.path, f.line, f.rule) for f in findings] == [(cache, 0, "lint-cache")]
-    assert "is a Beancount cache file" in findings[0].message and "delete it" in findings[0].message
+    assert "is Beancount's load cache" in findings[0].message and "delete it" in findings[0].message
+    assert "bean-check --no-cache" in findings[0].message and "BEANCOUNT_DISABLE_LOAD_CACHE=1" in findings[0].message
 
 
 # lint-symlink

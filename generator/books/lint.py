@@ -32,6 +32,12 @@ from generator import errors as err
 from generator.books import refusals
 from generator.errors import BookError
 
+# Beancount's loader writes its cache beside the main file when a load takes over a second; trustfund never reads
+# it, and Fava (which loads uncached) writes none. ``bean-check --no-cache`` also deletes one that is there.
+CACHE_MESSAGE = ("is Beancount's load cache (a pickle that could run code), left by bean-check run without "
+                 "--no-cache or by bean-query run without BEANCOUNT_DISABLE_LOAD_CACHE=1; delete it (or run "
+                 "bean-check --no-cache, which deletes it) and use those flags from now on; trustfund never reads it")
+
 # Files each folder of a compound may hold (by suffix, lowercase); vouchers/ is judged by content later.
 LEDGER_FILES = (".beancount",)
 PROFILE_FILES = ("compound.yaml", "units.csv")
@@ -176,10 +182,7 @@ def _walk(top: Path, errors: list[BookError]) -> list[Path]:
                 errors.append(err.lint("lint-symlink", path, 0,
                                        "is a symbolic link; folders and files must be real, not links"))
             elif name.endswith(".picklecache"):
-                errors.append(err.lint("lint-cache", path, 0,
-                                       "is a Beancount cache file (a pickle that could run code); delete it — "
-                                       "bean-check and bean-query write it unless run with --no-cache; the "
-                                       "cache is never used"))
+                errors.append(err.lint("lint-cache", path, 0, CACHE_MESSAGE))
             else:
                 files.append(path)
     return files

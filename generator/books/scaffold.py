@@ -41,6 +41,10 @@ accounts: {{fund: Assets:Bank:Fund, trustee_fee: Expenses:TrusteeFee}}
 signers: []                        # add {{principal: treasurer-x, role: treasurer, key: "ssh-ed25519 AAAA…"}}
 """
 
+# The column at which amounts' currencies line up: Fava's default (``currency-column``), so ``bean-format -c 61``,
+# Fava's editor and the files trustfund writes agree and formatting the books changes nothing.
+CURRENCY_COLUMN = 61
+
 MAIN = """\
 option "title" "{name}共有资金"
 option "operating_currency" "CNY"

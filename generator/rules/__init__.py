@@ -6,7 +6,9 @@ A compound's ``main.beancount`` enables them with one line::
 
 so ``bean-check``, Fava and ``trustfund check`` report the same findings at
 the same file and line. The compound (profile, budgets, notices) is read once
-and handed to every rule; problems in those files are findings too.
+and handed to every rule; problems in those files are findings too. The last
+two are not rules: they add, in memory, Fava's budgets and what Fava needs to
+show the books (options, saved queries, evidence as documents, watched files).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from generator.rules import (
     currency,
     evidence,
     fava_budgets,
+    fava_view,
     fees,
     income,
     itemised,
@@ -39,7 +42,7 @@ from generator.rules.context import Context
 __plugins__ = ("run",)
 
 RULES = (safety, voucher, evidence, itemised, income, fees, currency, outflow, budget_cap, unbudgeted, trustee_fee,
-         accounts, privacy, publish, fava_budgets)
+         accounts, privacy, publish, fava_budgets, fava_view)
 
 
 def run(entries: list[data.Directive], options_map: dict[str, Any],

@@ -9,6 +9,12 @@ owners approved. For each approved year and line::
 A line that the next year's budget drops is set to zero on 1 January, since a
 Fava budget otherwise carries on until replaced. Each entry points at the
 budget file and line it came from.
+
+No entry is dated after the books' last entry: Fava offers every year that
+any entry falls in, so a zero dated next January (or next year's budget,
+approved in December) would put an empty year in its time filter. Such an
+entry is added once the books reach its date; until then nothing is spent
+under it.
 """
 
 from __future__ import annotations
@@ -50,7 +56,8 @@ def rule(entries: list[data.Directive], options_map: dict[str, Any],
             if following is None or budget_line not in following.lines:
                 added.append(_budget_entry(budget, budget_line, datetime.date(year + 1, 1, 1), Decimal("0.00"),
                                            currency))
-    return entries + added, []
+    last = max((entry.date for entry in entries), default=None)
+    return entries + [entry for entry in added if last is not None and entry.date <= last], []
 
 
 def _budget_entry(budget: Budget, budget_line: str, date: datetime.date, cap: Decimal, currency: str) -> data.Custom:
