@@ -30,7 +30,7 @@ from generator.books.scaffold import ScaffoldError, scaffold
 from generator.books.units import RosterError, month_of, outside, read_private, sync_roster
 from generator.books.vouchers import scrub
 from generator.findings import render
-from generator.publish import SiteBuildError, build_site_into, serve_site
+from generator.publish import SiteBuildError, build_site_into, configured_site_url, serve_site
 from generator.site.bills import render_bills
 from generator.view import build_view
 from generator.view.fees import bills
@@ -264,6 +264,9 @@ def _cmd_bills(args: argparse.Namespace) -> int:
         if not _private(path, root):
             raise UsageError(f"{path} is inside the repository; {what} (with door numbers) must stay outside it "
                              "(or in a folder git ignores, such as build/)")
+    site_url = args.site_url or configured_site_url(root)
+    if not site_url:
+        raise UsageError("the bills' QR codes need the site's address: set site_url in mkdocs.yml or pass --site-url")
     books = load_books(root, args.compound)
     view = build_view(books)
     if view.fees is None:
@@ -274,7 +277,7 @@ def _cmd_bills(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"bills-{args.compound}-{args.month}.html"
-    target.write_text(render_bills(found, name, month, args.language, args.site_url, args.compound),
+    target.write_text(render_bills(found, name, month, args.language, site_url, args.compound),
                       encoding="utf-8")
     print(f"trustfund bills: {len(found)} bill(s), one A4 page each, in {target}", file=sys.stderr)
     return CLEAN
@@ -339,7 +342,8 @@ def parser() -> argparse.ArgumentParser:
     bills_cmd.add_argument("month", metavar="YYYY-MM")
     bills_cmd.add_argument("--roster", required=True, metavar="FILE", help="the private roster with door numbers")
     bills_cmd.add_argument("--out", required=True, metavar="DIR", help="where the bills go (outside the repository)")
-    bills_cmd.add_argument("--site-url", required=True, metavar="URL", help="the site's address, for the QR codes")
+    bills_cmd.add_argument("--site-url", metavar="URL",
+                           help="the site's address, for the QR codes (default: site_url in mkdocs.yml)")
     bills_cmd.add_argument("--language", choices=("zh", "en"), default="zh")
     bills_cmd.set_defaults(run=_cmd_bills)
     queries_cmd = commands.add_parser("queries", help="the owners' queries and work orders")
