@@ -267,3 +267,19 @@ def test_bills_take_the_sites_address_from_mkdocs_yml(example_rosters: dict[str,
     assert main(["--root", str(bare), "bills", "hetang", "2026-11", "--roster", roster,
                  "--out", str(tmp_path / "out")]) == 2
     assert "set site_url in mkdocs.yml or pass --site-url" in capsys.readouterr().err
+
+
+def test_a_repositorys_own_custom_dir_still_overrides_the_packages_theme(tmp_path: Path) -> None:
+    target = adopted(tmp_path)
+    overrides = target / "site_src" / "overrides"
+    overrides.mkdir()
+    page = '{% extends "main.html" %}{% block content %}<p>our-own-404</p>{% endblock %}\n'
+    (overrides / "404.html").write_text(page, encoding="utf-8")
+    config = target / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n"
+                                                      "  custom_dir: site_src/overrides\n")
+    config.write_text(text + "exclude_docs: |\n  overrides/\n", encoding="utf-8")
+    assert main(["--root", str(target), "build", "--site-dir", str(tmp_path / "site")]) == 0
+    assert "our-own-404" in (tmp_path / "site" / "404.html").read_text(encoding="utf-8")
+    assert 'property="og:title"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "site" / "assets" / "trustfund.css").is_file()
