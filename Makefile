@@ -30,10 +30,11 @@ fuzz: $(STAMP)
 check: $(STAMP)
 	$(BIN)/trustfund check
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every dependency to the versions last tested (README, "Development").
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 clean:

@@ -8,17 +8,20 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
+import importlib.metadata
 import os
 import re
+import shlex
 import sys
 from pathlib import Path
 from typing import NoReturn
 
+from generator.adoption import AdoptionError, adopt
 from generator.audit import diff as bookdiff
 from generator.audit.check import CheckError, check, findings_of, select
 from generator.audit.closing import ClosingError, close_month
 from generator.audit.git import Git, GitError
-from generator.audit.github import FetchError, fetch, write_snapshot
+from generator.audit.github import ANSWERED_LABEL, LABELS, FetchError, fetch, write_snapshot
 from generator.audit.verify import render as render_refusals
 from generator.audit.verify import verify
 from generator.books import load_books
@@ -27,7 +30,16 @@ from generator.books.scaffold import ScaffoldError, scaffold
 from generator.books.units import RosterError, month_of, outside, read_private, sync_roster
 from generator.books.vouchers import scrub
 from generator.findings import render
-from generator.publish import FavaError, SiteBuildError, build_site_into, fava_app, fava_books, serve_fava, serve_site
+from generator.publish import (
+    FavaError,
+    SiteBuildError,
+    build_site_into,
+    configured_site_url,
+    fava_app,
+    fava_books,
+    serve_fava,
+    serve_site,
+)
 from generator.site.bills import render_bills
 from generator.view import build_view
 from generator.view.fees import bills
@@ -188,6 +200,39 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return CLEAN
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    target = Path(args.dir).resolve()
+    compound_id = args.compound or target.name
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", compound_id):
+        raise UsageError(f"compound id '{compound_id}' must be lowercase letters, digits and hyphens; "
+                         "pass --compound ID, e.g. --compound qingshui-garden")
+    written, commit = adopt(target, compound_id, name=args.name, name_en=args.name_en, site_url=args.site_url,
+                            repo=args.repo)
+    for path in written:
+        print(path.relative_to(target))
+    print(f"trustfund init: repository for '{compound_id}' created in {target} (adoption commit {commit[:12]}); "
+          "read its README.md before the first push", file=sys.stderr)
+    return CLEAN
+
+
+# The labels the issue forms and the queries snapshot use, by what they mark: colour, description.
+LABEL_LOOKS = {
+    "query": ("d93f0b", "业主质询 · An owner's query about an item"),
+    "work-order": ("0e8a16", "报修或隐患 · A repair or hazard report"),
+    "answered": ("c5def5", "已答复 · Answered by the trustee or the committee"),
+}
+
+
+def _cmd_labels(args: argparse.Namespace) -> int:
+    """The ``gh label create`` commands, printed to be read and then run: no token passes through trustfund."""
+    repo = f" --repo {shlex.quote(args.repo)}" if args.repo else ""
+    for name, marks in [*LABELS.items(), (ANSWERED_LABEL, "answered")]:
+        colour, description = LABEL_LOOKS[marks]
+        print(f"gh label create {shlex.quote(name)}{repo} --color {colour} "
+              f"--description {shlex.quote(description)} --force")
+    return CLEAN
+
+
 def _cmd_scrub(args: argparse.Namespace) -> int:
     for name in args.files:
         path = Path(name)
@@ -249,6 +294,9 @@ def _cmd_bills(args: argparse.Namespace) -> int:
         if not _private(path, root):
             raise UsageError(f"{path} is inside the repository; {what} (with door numbers) must stay outside it "
                              "(or in a folder git ignores, such as build/)")
+    site_url = args.site_url or configured_site_url(root)
+    if not site_url:
+        raise UsageError("the bills' QR codes need the site's address: set site_url in mkdocs.yml or pass --site-url")
     books = load_books(root, args.compound)
     view = build_view(books)
     if view.fees is None:
@@ -259,7 +307,7 @@ def _cmd_bills(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"bills-{args.compound}-{args.month}.html"
-    target.write_text(render_bills(found, name, month, args.language, args.site_url, args.compound),
+    target.write_text(render_bills(found, name, month, args.language, site_url, args.compound),
                       encoding="utf-8")
     print(f"trustfund bills: {len(found)} bill(s), one A4 page each, in {target}", file=sys.stderr)
     return CLEAN
@@ -268,6 +316,7 @@ def _cmd_bills(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="trustfund", description="Open books for trust-model property management.")
     top.add_argument("--root", type=Path, help="the repository (default: the folder with ledgers/ at or above here)")
+    top.add_argument("--version", action="version", version=f"trustfund {_version()}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check_cmd = commands.add_parser("check", help="lint, load every compound, run every rule")
     check_cmd.add_argument("--compound", metavar="ID", help="check only this compound")
@@ -304,6 +353,17 @@ def parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--name", help="Chinese name (default: the id)")
     new_cmd.add_argument("--name-en", help="English name (default: the id)")
     new_cmd.set_defaults(run=_cmd_new)
+    init_cmd = commands.add_parser("init", help="a new compound repository from the installed package")
+    init_cmd.add_argument("dir", metavar="DIR", help="an empty or new folder")
+    init_cmd.add_argument("--compound", metavar="ID", help="the first compound's id (default: DIR's name)")
+    init_cmd.add_argument("--name", help="its Chinese name (default: the id)")
+    init_cmd.add_argument("--name-en", help="its English name (default: the id)")
+    init_cmd.add_argument("--site-url", metavar="URL", help="the site's public address (site_url in mkdocs.yml)")
+    init_cmd.add_argument("--repo", metavar="OWNER/NAME", help="its GitHub repository (repo_url in mkdocs.yml)")
+    init_cmd.set_defaults(run=_cmd_init)
+    labels_cmd = commands.add_parser("labels", help="print the gh commands that create the 质询/工单 issue labels")
+    labels_cmd.add_argument("--repo", metavar="OWNER/NAME", help="the repository (default: gh's current one)")
+    labels_cmd.set_defaults(run=_cmd_labels)
     scrub_cmd = commands.add_parser("scrub", help="remove location and author metadata from voucher images and PDFs")
     scrub_cmd.add_argument("files", metavar="FILE", nargs="+")
     scrub_cmd.set_defaults(run=_cmd_scrub)
@@ -317,7 +377,8 @@ def parser() -> argparse.ArgumentParser:
     bills_cmd.add_argument("month", metavar="YYYY-MM")
     bills_cmd.add_argument("--roster", required=True, metavar="FILE", help="the private roster with door numbers")
     bills_cmd.add_argument("--out", required=True, metavar="DIR", help="where the bills go (outside the repository)")
-    bills_cmd.add_argument("--site-url", required=True, metavar="URL", help="the site's address, for the QR codes")
+    bills_cmd.add_argument("--site-url", metavar="URL",
+                           help="the site's address, for the QR codes (default: site_url in mkdocs.yml)")
     bills_cmd.add_argument("--language", choices=("zh", "en"), default="zh")
     bills_cmd.set_defaults(run=_cmd_bills)
     queries_cmd = commands.add_parser("queries", help="the owners' queries and work orders")
@@ -327,6 +388,13 @@ def parser() -> argparse.ArgumentParser:
     fetch_cmd.add_argument("--out", type=Path, metavar="FILE", help="default: build/queries.json")
     fetch_cmd.set_defaults(run=_cmd_queries_fetch)
     return top
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("trustfund")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def run() -> NoReturn:
@@ -343,7 +411,7 @@ def main(argv: list[str] | None = None, *, exit_at_once: bool = False) -> int:
     try:
         result: int = args.run(args)
         return result
-    except (UsageError, CheckError, GitError, ClosingError, ScaffoldError, RosterError) as problem:
+    except (UsageError, CheckError, GitError, ClosingError, ScaffoldError, RosterError, AdoptionError) as problem:
         print(f"trustfund: {problem}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:

@@ -38,6 +38,7 @@ from generator.books import Books
 from generator.site.beside import BesideError
 from generator.site.csp import with_policy
 from generator.site.pages import Site, build_site
+from generator.site.theme import STYLESHEETS, ThemeError, overrides_dir
 
 log = get_plugin_logger(__name__)
 
@@ -79,6 +80,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
         config.theme["language"] = self.config.language
+        _use_package_theme(config)
         self.cleanup()
         # The spool lies inside the site folder, hidden (MkDocs neither cleans nor copies dot-folders), so
         # that its files are moved into place in on_files rather than copied: 40 MB and thousands of files
@@ -167,7 +169,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.site.pages.get(page.file.src_uri) if self.site else None
-        if generated is not None:  # for site_src/overrides/main.html's share tags; the theme prints meta unescaped
+        if generated is not None:  # for overrides/main.html's share tags; the theme prints meta unescaped
             page.meta["share_title"] = str(escape(generated.share_title))
             page.meta["description"] = str(escape(generated.description))
         body = generated.html if generated is not None else html
@@ -207,6 +209,23 @@ def _navigation(items: list[Any], homepage: Page | None = None) -> Navigation:
     navigation = Navigation(items, pages)
     navigation.homepage = homepage
     return navigation
+
+
+def _use_package_theme(config: MkDocsConfig) -> None:
+    """The package's overrides just in front of the theme's own templates (behind the repository's
+    ``custom_dir``, if it has one), and its stylesheet on every page."""
+    try:
+        overrides = str(overrides_dir())
+    except ThemeError as problem:
+        raise PluginError(f"trustfund: {problem}") from None
+    dirs = config.theme.dirs
+    if overrides not in dirs:
+        custom = config.theme.custom_dir
+        at = 1 if custom and dirs and Path(dirs[0]) == Path(custom) else 0
+        dirs.insert(at, overrides)
+    for stylesheet in STYLESHEETS:
+        if stylesheet not in config.extra_css:
+            config.extra_css.append(stylesheet)
 
 
 def _with_language(html: str, language: str) -> str:

@@ -72,6 +72,20 @@ def _swap(staging: Path, site_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def configured_site_url(root: Path) -> str | None:
+    """``site_url`` from the repository's mkdocs.yml: the one address the site, its feed, its QR codes and
+    the printed bills all use. None when there is no readable mkdocs.yml or it sets no address."""
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        return None
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        config = load_config(config_file=str(config_file))
+    except (ConfigurationError, Abort, MkDocsException, OSError):
+        return None
+    return str(config.site_url) if config.site_url else None
+
+
 def serve_site(root: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve
 

@@ -49,7 +49,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage"]
 TAP = 44  # the smallest tap target, in CSS px (WCAG 2.5.5, Apple's and Android's guidelines)
-HIGHLIGHT = "rgb(255, 245, 157)"  # `.tf-items > tbody:target` in site_src/assets/trustfund.css
+HIGHLIGHT = "rgb(255, 245, 157)"  # `.tf-items > tbody:target` in generator/site/overrides/assets/trustfund.css
 LOCAL_HOST = "127.0.0.1"
 
 

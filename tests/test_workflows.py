@@ -159,7 +159,8 @@ def test_the_pull_request_job_installs_only_the_base_and_cannot_write() -> None:
     # The simulation in install_checker stands for exactly this: the base, installed into its own venv.
     assert steps[INSTALL]["run"].split("\n") == [
         f'python -m venv "$RUNNER_TEMP/{CHECKER}"',
-        f'"$RUNNER_TEMP/{CHECKER}/bin/python" -m pip install --quiet ./{found["base"]["path"]}', ""]
+        f'"$RUNNER_TEMP/{CHECKER}/bin/python" -m pip install --quiet -c {found["base"]["path"]}/constraints.txt '
+        f'./{found["base"]["path"]}', ""]
     for name in STEPS:
         assert steps[name]["run"].startswith(f'"$RUNNER_TEMP/{CHECKER}/bin/trustfund" --root {found["head"]["path"]} ')
     assert "PYTHONPATH" not in text and "python -m generator" not in text and "install ." not in text

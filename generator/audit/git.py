@@ -92,6 +92,19 @@ class Git:
             raise GitError(f"git {' '.join(args)}: {message}")
         return result
 
+    def start(self, message: str) -> str:
+        """A new repository here, on ``main``, with everything in the folder as its first commit, unsigned
+        (no key is trusted before it). Made under the user's git identity, or a plain stand-in when there is
+        none, so that adopting works on a machine git was never set up on."""
+        self.run("init", "--quiet", "--initial-branch=main")
+        identity = {}
+        for key, stand_in in (("user.name", "trustfund init"), ("user.email", "init@trustfund.invalid")):
+            if not self.run("config", key, check=False).stdout.strip():
+                identity[key] = stand_in
+        self.run("add", "--all")
+        self.run("commit", "--quiet", "--no-gpg-sign", "--no-verify", "-m", message, config=identity)
+        return self.run("rev-parse", "HEAD").stdout.strip()
+
     # revisions
 
     def is_repository(self) -> bool:

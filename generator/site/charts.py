@@ -14,7 +14,7 @@ WIDTH = 640
 PLOT_HEIGHT = 300
 LABEL_HEIGHT = 40
 ROW_HEIGHT = 72
-LABEL_SIZE = 26  # `.tf-chart text` in site_src/assets/trustfund.css, in the viewBox's units
+LABEL_SIZE = 26  # `.tf-chart text` in generator/site/overrides/assets/trustfund.css, in the viewBox's units
 LABEL_GAP = 8
 
 

@@ -28,7 +28,7 @@ from generator.site.words import Words
 from generator.view import CompoundView
 
 FEED = "feed.xml"
-SHARE_IMAGE = "share.png"  # site_src/assets/share.png, the picture beside a shared link
+SHARE_IMAGE = "share.png"  # generator/site/overrides/assets/share.png, the picture beside a shared link
 TIMEZONE = "+08:00"  # the books' dates are Asia/Shanghai days
 NO_DATE = "1970-01-01T00:00:00Z"  # a feed without entries and without a commit to date it
 
