@@ -242,7 +242,8 @@ def trustfund_check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int
 BEAN_CHECK_WITH_CACHE = (
     # bean-check itself, with Beancount's threshold (write the cache when a load takes over a second) set to
     # zero so that it writes the cache on any machine, as it does on the examples at their real size.
-    "import sys, beancount.loader as loader; loader.PICKLE_CACHE_THRESHOLD = 0; "
+    # (bean-check wraps the loader with the threshold read at import: initialize() again reads the new one.)
+    "import sys, beancount.loader as loader; loader.PICKLE_CACHE_THRESHOLD = 0; loader.initialize(use_cache=True); "
     "from beancount.scripts.check import main; sys.argv = ['bean-check', *sys.argv[1:]]; main()")
 
 
@@ -317,3 +318,27 @@ def test_trustfund_fava_refuses_an_unknown_compound_and_refused_books(tmp_path: 
     captured = capsys.readouterr()
     assert "ledgers/hetang-court/main.beancount:" in captured.out and "lint-plugin" in captured.out
     assert "Fava would run what it refuses" in captured.err and "Traceback" not in captured.err
+
+
+COUNT_ADDED = (
+    "import sys\n"
+    "if sys.argv[2] == 'fava':\n"
+    "    import fava.core  # as Fava's application does before it reads any ledger\n"
+    "from beancount import loader\n"
+    "from beancount.core import data\n"
+    "loader.initialize(use_cache=False)\n"
+    "entries, errors, _ = loader.load_file(sys.argv[1])\n"
+    "print(sum(isinstance(e, (data.Document, data.Query)) for e in entries), len(errors))\n")
+
+
+def test_what_fava_shows_is_added_under_fava_only() -> None:
+    """bean-check, bean-query and CI pay nothing for Fava's documents and saved queries."""
+    main = str(PROJECT / "ledgers" / "qingshui-garden" / "main.beancount")
+    counts = {}
+    for reader in ("fava", "bean-check"):
+        run = subprocess.run([sys.executable, "-c", COUNT_ADDED, main, reader], capture_output=True, text=True,
+                             check=True, timeout=120)
+        added, errors = map(int, run.stdout.split())
+        assert errors == 0
+        counts[reader] = added
+    assert counts["fava"] > 100 and counts["bean-check"] == 0, counts
