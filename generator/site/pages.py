@@ -408,23 +408,24 @@ class SiteBuilder:
                 queries=self.item_queries(view, item.voucher),
                 entered=self.entered(view, item.voucher) if self.histories.get(view.id) else None))
 
-        def neighbour(other: Month | None) -> dict[str, str] | None:
-            if other is None:
-                return None
-            return {"link": rel(here, urls.month(view.id, other.year, other.month)),
-                    "label": self.w.month(other.year, other.month)}
-
         label = self.w.month(month.year, month.month)
         closed = self.closed_text(view, month.year, month.month)
         month_report_page(self, view, name, month)
         self.render(urls.page(here), f"{name} · {label}", "month.html", name=name, label=label, month=month,
                     items=items, sections=self.month_sections(view, month, items, currency),
-                    prev=neighbour(previous), next=neighbour(following), closed=closed,
+                    prev=self.month_link(view, here, previous), next=self.month_link(view, here, following), closed=closed,
                     year_link=rel(here, urls.year(view.id, month.year)), ask=self.ask_panel(view, name, "query"),
                     report_link=rel(here, urls.report(view.id, month.year, month.month)),
                     by_date=len(items) <= BY_DATE_LIMIT,
                     data_link=rel(here, urls.data(view.id)),
                     ask_script=rel(here, urls.asset("trustfund-ask.js")))
+
+    def month_link(self, view: CompoundView, here: str, other: Month | None) -> dict[str, str] | None:
+        """The way from ``here`` to another month's page (the previous or next month), with its name."""
+        if other is None:
+            return None
+        return {"link": rel(here, urls.month(view.id, other.year, other.month)),
+                "label": self.w.month(other.year, other.month)}
 
     def evidence_rows(self, view: CompoundView, names: list[str], vouchers: str, previews: str) -> list[Row]:
         """An item's evidence as its month page links it: by kind (发票（PDF）; 发票1, 发票2 when an item has two),
@@ -1064,16 +1065,10 @@ class EnglishPart(SiteBuilder):
         sections = self.month_sections(view, month, [Row(parts=NO_ROWS) for _ in month.items], currency,
                                        write=False)
 
-        def neighbour(other: Month | None) -> dict[str, str] | None:
-            if other is None:
-                return None
-            return {"link": rel(here, urls.month(view.id, other.year, other.month)),
-                    "label": self.w.month(other.year, other.month)}
-
         label = self.w.month(month.year, month.month)
         self.render(urls.page(here), f"{name} · {label}", "month_summary.html", name=name, label=label,
                     month=month, opening=opening, closing=closing, count=len(month.items), sections=sections,
-                    chinese=urls.to_chinese(here, here), prev=neighbour(previous), next=neighbour(following),
+                    chinese=urls.to_chinese(here, here), prev=self.month_link(view, here, previous), next=self.month_link(view, here, following),
                     closed=self.closed_text(view, month.year, month.month),
                     year_link=rel(here, urls.year(view.id, month.year)),
                     report_link=rel(here, urls.report(view.id, month.year, month.month)))
