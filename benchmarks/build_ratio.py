@@ -159,7 +159,8 @@ def profile_build(root: Path, out: Path, site_parent: Path) -> str:
     """Run `trustfund build` once under cProfile; the top of the profile."""
     site = site_parent / "profiled-site"
     done = subprocess.run(
-        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "generator", "build", "--site-dir", str(site)],
+        [sys.executable, "-m", "cProfile", "-o", str(out), str(HERE / "profile_build.py"), "build", "--site-dir",
+         str(site)],
         cwd=root,
         capture_output=True,
         text=True,

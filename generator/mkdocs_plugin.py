@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -36,6 +37,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.audit.publication import PublicationError, gather
 from generator.books import Books
 from generator.site.beside import BesideError
+from generator.site.compiled import template_cache
 from generator.site.csp import with_policy
 from generator.site.pages import Site, build_site
 from generator.site.theme import STYLESHEETS, ThemeError, overrides_dir
@@ -118,6 +120,11 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             self.nav_split = len(nav)
             config.nav = nav + list(self.site.english_nav)  # split again in on_nav, once MkDocs made the pages
         return config
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        if env.bytecode_cache is None:  # the theme's templates compiled once, not on every build
+            env.bytecode_cache = template_cache()
+        return env
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.english_nav = None

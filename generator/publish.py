@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,10 @@ class SiteBuildError(Exception):
     pass
 
 
-def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries: Path | None = None) -> None:
+def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries: Path | None = None,
+                    before_swap: Callable[[], None] | None = None) -> None:
+    """Build into a folder beside ``site_dir`` and swap it in; ``before_swap`` may still refuse it (by raising),
+    and then the folder is removed and ``site_dir`` stays as it was."""
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise SiteBuildError(f"no mkdocs.yml in {root}")
@@ -50,6 +54,8 @@ def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries
         plugin.checked = books
         plugin.queries = queries
         build(config)
+        if before_swap is not None:
+            before_swap()
     except (PluginError, ConfigurationError, Abort, MkDocsException) as problem:
         shutil.rmtree(staging, ignore_errors=True)
         cause = getattr(plugin, "failure", None) if plugin is not None else None

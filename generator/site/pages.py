@@ -34,6 +34,7 @@ from generator.site import charts, urls
 from generator.site.beside import Beside
 from generator.site.csp import policy as csp_policy
 from generator.site.downloads import file_size, write_transactions_csv
+from generator.site.compiled import template_cache
 from generator.site.evidence import Preview, Previews
 from generator.site.feed import FEED, SHARE_IMAGE, atom_feed
 from generator.site.glossary import TERMS, terms_filter, what_is_filter
@@ -124,7 +125,8 @@ def write_text(text: str, out: IO[str]) -> None:
 
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("generator.site", "templates"), autoescape=select_autoescape(default=True),
-                      undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+                      undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False,
+                      bytecode_cache=template_cache())
     env.filters["money"] = money
     env.filters["percent"] = percent
     env.filters["rate"] = rate
