@@ -23,8 +23,11 @@ from generator.site.words import Words, money
 class ItemWriter:
     """Writes a month's entries (one item under one category) the way the month page shows them."""
 
-    def __init__(self, w: Words, query_label: str) -> None:
+    def __init__(self, w: Words, query_label: str, up: str = "") -> None:
         self.w = w
+        # Before each link to a file (evidence, preview, sheet), which the rows name from the month's folder:
+        # "../" on the later pages of a month in pages, one folder down.
+        self.up = up
         self.ask = f'">{escape(query_label)}</a>'
         self.parts_label = escape(w("month_item_parts"))
         self.sheet_head = (f'<table class="tf-sheet-kinds"><thead><tr><th>{escape(w("sheet_kind"))}：'
@@ -104,9 +107,9 @@ class ItemWriter:
         for ev in evidence:
             picture = ""
             if ev.preview:
-                picture = (f'<img src="{escape(ev.preview)}" width="{ev.width}" height="{ev.height}" '
+                picture = (f'<img src="{self.up}{escape(ev.preview)}" width="{ev.width}" height="{ev.height}" '
                            f'alt="{escape(ev.alt)}" loading="lazy">')
-            write(f'<a class="tf-ev" href="{escape(ev.link)}">{picture}{escape(ev.label)}</a>')
+            write(f'<a class="tf-ev" href="{self.up}{escape(ev.link)}">{picture}{escape(ev.label)}</a>')
 
     def sheet(self, d: Row, write: Callable[[str], object]) -> None:
         """A detail sheet: how its rows add up by kind, the file, and the rows (already HTML) when there are few
@@ -117,7 +120,7 @@ class ItemWriter:
                   f'<td class="num">{self.money(k.total)}</td></tr>')
         count = escape(self.w("items_count", count=d.count))
         write(f'\n<tr class="tf-total"><th>{self.total_word} {count}</th><td class="num">{self.money(d.total)}</td>'
-              f'</tr></table>\n<a class="tf-sheet-file" href="{escape(d.link)}">{self.download}</a>\n')
+              f'</tr></table>\n<a class="tf-sheet-file" href="{self.up}{escape(d.link)}">{self.download}</a>\n')
         if d.rows is None:
             write(f'<p class="tf-sheet-elsewhere">{escape(self.w("sheet_rows_in_file", count=d.count))}</p></details>')
             return

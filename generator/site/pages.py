@@ -487,16 +487,17 @@ class SiteBuilder:
                 group.link = (rel(folders[0], folders[first]) if first else "") + f"#{group.anchor}"
                 group.pages = self.w("month_on_pages", pages=str(first + 1) if first == last else f"{first + 1}–{last + 1}")
 
-        writer = ItemWriter(self.w, self.w("query"))
         parts = []
         for page, folder in enumerate(folders):
+            # The later pages are a folder further down: their rows are written again, with their links to files.
+            writer = ItemWriter(self.w, self.w("query"), "../" if page else "")
             page_sections: list[Row] = []
             for index in range(breaks[page], ends[page]):
                 section, group, position = rows[index]
                 entry = group.entries[position]
                 home = page_of[entry.item.voucher]
-                row = group.rows[position] if home == page else \
-                    writer.entry(entry, rel(folder, folders[home]))  # in full on another page
+                row = group.rows[position] if home == page == 0 else \
+                    writer.entry(entry, rel(folder, folders[home]) if home != page else "")
                 if not page_sections or page_sections[-1].kind != section.kind:
                     page_sections.append(Row(kind=section.kind, label=section.label, groups=[]))
                 shown = page_sections[-1].groups
