@@ -30,7 +30,8 @@ from beancount.core import data
 
 from tests import test_browser
 from tests.conftest import PROJECT
-from tests.test_browser import Phone, big_enough, serve
+from tests.test_accessibility import DOUBLE_TEXT, SMALL_TARGETS, WIDE_TEXT, axe_violations, open_page
+from tests.test_browser import TAP, WIDTH, Phone, big_enough, serve
 from tests.test_site import build, number
 
 if TYPE_CHECKING:
@@ -383,3 +384,26 @@ def test_the_page_links_are_big_enough_and_lead_on(phone: Phone, base_url: str, 
     assert page.locator("h1").inner_text().endswith(f"（第2页，共{len(parts)}页）")
     big_enough(page.locator("nav.tf-pages a[rel='prev']").first, "the link to the previous page")
     assert phone.foreign() == [] and phone.errors == []
+
+
+def test_the_pages_of_a_big_month_pass_axe_and_keep_to_the_screen_at_twice_the_text_size(
+        phone: Phone, base_url: str, site: Path) -> None:
+    """The checks of tests/test_accessibility.py on the new kinds of page: a big month's first and a later page
+    (every sheet open), and its English summary."""
+    parts = month_parts(site, MONTH)
+    problems: list[str] = []
+    for path in (parts[0][0], parts[-1][0], f"en/{MONTH}"):
+        page = open_page(phone, base_url, path, f"pagination-a11y-{path.replace('/', '-')}")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        problems += [f"{path}, axe: {v}" for v in axe_violations(page)]
+        problems += [f"{path}, small tap target: {t}" for t in page.evaluate(SMALL_TARGETS, TAP)]
+        problems += [f"{path}, text past the screen: {t}" for t in page.evaluate(WIDE_TEXT, WIDTH)]
+        page.close()
+        page = open_page(phone, base_url, path, f"pagination-zoom-{path.replace('/', '-')}")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        problems += [f"{path}, text not doubled: {t}" for t in page.evaluate(DOUBLE_TEXT)]
+        page.wait_for_timeout(50)
+        problems += [f"{path}, at 200% text, past the screen: {t}" for t in page.evaluate(WIDE_TEXT, WIDTH)]
+        page.close()
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+    assert phone.foreign() == []
