@@ -38,7 +38,7 @@ from generator.site.compiled import template_cache
 from generator.site.evidence import Preview, Previews
 from generator.site.feed import FEED, SHARE_IMAGE, atom_feed
 from generator.site.glossary import TERMS, terms_filter, what_is_filter
-from generator.site.month_items import ItemWriter
+from generator.site.month_items import ItemWriter, page_breaks
 from generator.site.notice_body import render_body
 from generator.site.reports import month_report_page, year_report_page
 from generator.site.share import describe, plain
@@ -55,6 +55,16 @@ NavItem = dict[str, "str | list[NavItem]"]
 # A month with more items than this lists them by date in its downloads, not a second time on its page:
 # a real compound books a few dozen items a month, and a page must stay a page (under 1 MB) on a phone.
 BY_DATE_LIMIT = 300
+# A month with more items than PAGE_ROWS, or more than PAGE_BYTES of them as HTML, is split into pages: every page
+# of the site stays under 300 KB, of which the theme, the month's cards and category index and the 质询 panel
+# take about 25 KB. Links to an item keep working: see month_page.
+PAGE_ROWS = 1000
+PAGE_BYTES = 240_000
+# A detail sheet longer than this shows how its rows add up and links its CSV, not every row: up to 30 rows
+# read on a phone in a screen or two, while the per-unit tables of daily fee receipts (about 70 rows each, a
+# month's pages 40% heavier) are looked up, not read — each unit's own payments are on its unit page, and the
+# whole sheet opens in Excel/WPS from the link.
+SHEET_ROWS_SHOWN = 30
 NO_ROWS: list[Row] = []  # shared, never changed: most items have no queries
 
 
@@ -152,6 +162,8 @@ class SiteBuilder:
         self.site_url: str | None = None  # the site's public address (mkdocs.yml site_url), for QR codes
         self.openings: dict[str, dict[tuple[int, int], Decimal]] = {}  # each compound's fund at each month's start
         self.written: dict[str, int] = {}  # the files written beside the pages (generator/site/beside.py): sizes
+        # The paginated months: a month's folder → each voucher's and category anchor's page folder (month_page).
+        self.month_parts: dict[str, dict[str, str]] = {}
 
     def put(self, uri: str, write: Callable[[IO[str]], object]) -> None:
         """A generated file: written straight to the spool folder if there is one (MkDocs copies it from
@@ -388,7 +400,10 @@ class SiteBuilder:
     def month_page(self, view: CompoundView, name: str, month: Month, previous: Month | None,
                    following: Month | None) -> None:
         """Every item of the month, grouped by category (income, then spending, then other movements) with each
-        category's count and subtotal, and the same items by date (a compact list of links to them)."""
+        category's count and subtotal, and the same items by date (a compact list of links to them).
+
+        A month too big for one page (PAGE_ROWS, PAGE_BYTES) is split into pages at item boundaries, the
+        categories in order (month_parts)."""
         here = urls.month(view.id, month.year, month.month)
         currency = view.compound.profile.currency if view.compound.profile else "CNY"
         vouchers = rel(here, urls.vouchers(view.id))  # once a page: relpath is slow at 100k items
@@ -413,14 +428,102 @@ class SiteBuilder:
         label = self.w.month(month.year, month.month)
         closed = self.closed_text(view, month.year, month.month)
         month_report_page(self, view, name, month)
-        self.render(urls.page(here), f"{name} · {label}", "month.html", name=name, label=label, month=month,
-                    items=items, sections=self.month_sections(view, month, items, currency),
-                    prev=self.month_link(view, here, previous), next=self.month_link(view, here, following), closed=closed,
-                    year_link=rel(here, urls.year(view.id, month.year)), ask=self.ask_panel(view, name, "query"),
+        sections = self.month_sections(view, month, items, currency)
+        values = dict(name=name, month=month, items=items, closed=closed, ask=self.ask_panel(view, name, "query"),
+                      by_date=len(items) <= BY_DATE_LIMIT, pager=None)
+        rows = [row for section in sections for group in section.groups for row in group.rows]
+        breaks = page_breaks([len(row.encode("utf-8")) for row in rows], PAGE_ROWS, PAGE_BYTES) if rows else [0]
+        if len(breaks) == 1:
+            self.render(urls.page(here), f"{name} · {label}", "month.html", label=label, sections=sections,
+                        index=sections, **values, **self.month_frame(view, here, month, previous, following))
+            return
+        for number, (page_here, page_sections, pager) in enumerate(self.month_parts_of(view, month, sections, breaks),
+                                                                   start=1):
+            page_label = self.w("month_page_of", month=label, page=number, pages=len(breaks))
+            self.render(urls.page(page_here), f"{name} · {page_label}", "month.html", label=page_label,
+                        sections=page_sections, index=sections, **(values | {"pager": pager}),
+                        **self.month_frame(view, page_here, month, previous, following))
+
+    def month_frame(self, view: CompoundView, here: str, month: Month, previous: Month | None,
+                    following: Month | None) -> dict[str, Any]:
+        """What every page of a month links to, from the page at ``here``."""
+        return dict(prev=self.month_link(view, here, previous), next=self.month_link(view, here, following),
+                    year_link=rel(here, urls.year(view.id, month.year)),
                     report_link=rel(here, urls.report(view.id, month.year, month.month)),
-                    by_date=len(items) <= BY_DATE_LIMIT,
-                    data_link=rel(here, urls.data(view.id)),
-                    ask_script=rel(here, urls.asset("trustfund-ask.js")))
+                    data_link=rel(here, urls.data(view.id)), ask_script=rel(here, urls.asset("trustfund-ask.js")),
+                    pages_script=rel(here, urls.asset("trustfund-pages.js")))
+
+    def month_parts_of(self, view: CompoundView, month: Month, sections: list[Row],
+                       breaks: list[int]) -> list[tuple[str, list[Row], Row]]:
+        """A big month's pages: each page's folder, its part of the categories and its pager.
+
+        Rows go to pages in order (``breaks``: where each page starts). A category split between pages has its
+        heading (``id="cat-…"``) where it starts, a "continued" heading on the next page, and says so at the
+        foot of the page it leaves. An item's other appearances link to the page holding it in full. The
+        month's map (``urls.month_map``: each voucher's and category's page) lets a link to the month's own
+        folder, as the search, the feed, the bills and owners' saved links write it, find its page
+        (``trustfund-pages.js``); the history page and the English summaries link to the page itself
+        (``month_parts``)."""
+        cid, year, number = view.id, month.year, month.month
+        folders = [urls.month_part(cid, year, number, page) for page in range(1, len(breaks) + 1)]
+        rows = [(section, group, position) for section in sections for group in section.groups
+                for position in range(len(group.entries))]
+        ends = [*breaks[1:], len(rows)]
+        page_at = [page for page, (first, end) in enumerate(zip(breaks, ends, strict=True)) for _ in range(first, end)]
+        page_of: dict[str, int] = {"by-date": 0}  # each voucher's and category anchor's page, from 0
+        spans: dict[int, tuple[int, int]] = {}  # a category's first and last page, by id()
+        for (_, group, position), page in zip(rows, page_at, strict=True):
+            if group.entries[position].first:
+                page_of[group.entries[position].item.voucher] = page
+            if position == 0:
+                for anchor in (group.anchor, *group.aliases):
+                    page_of[anchor] = page
+            spans[id(group)] = (spans.get(id(group), (page, page))[0], page)
+        self.month_parts[folders[0]] = {anchor: folders[page] for anchor, page in page_of.items()}
+        in_map = {"pages": [rel(folders[0], folder) for folder in folders], "at": page_of}
+        self.put(urls.month_map(cid, year, number),
+                 functools.partial(write_text, json.dumps(in_map, ensure_ascii=False, separators=(",", ":"))))
+        for section in sections:  # the category index, on the first page: where each category is
+            for group in section.groups:
+                first, last = spans[id(group)]
+                group.link = (rel(folders[0], folders[first]) if first else "") + f"#{group.anchor}"
+                group.pages = self.w("month_on_pages", pages=str(first + 1) if first == last else f"{first + 1}–{last + 1}")
+
+        parts = []
+        for page, folder in enumerate(folders):
+            # The later pages are a folder further down: their rows are written again, with their links to files.
+            writer = ItemWriter(self.w, self.w("query"), "../" if page else "")
+            page_sections: list[Row] = []
+            for index in range(breaks[page], ends[page]):
+                section, group, position = rows[index]
+                entry = group.entries[position]
+                home = page_of[entry.item.voucher]
+                row = group.rows[position] if home == page == 0 else \
+                    writer.entry(entry, rel(folder, folders[home]) if home != page else "")
+                if not page_sections or page_sections[-1].kind != section.kind:
+                    page_sections.append(Row(kind=section.kind, label=section.label, groups=[]))
+                shown = page_sections[-1].groups
+                if not shown or shown[-1].account != group.account:
+                    shown.append(Row(account=group.account, name=group.name, anchor=group.anchor,
+                                     totals=group.totals, entries=group.entries, start=position == 0,
+                                     aliases=group.aliases if position == 0 else [], rows=[], continues=None))
+                shown[-1].rows.append(row)
+                if position == len(group.entries) - 1 or index + 1 < ends[page]:
+                    continue
+                shown[-1].continues = rel(folder, folders[page + 1])  # the category goes on on the next page
+            for section in page_sections:
+                for group in section.groups:
+                    group.html = Markup("".join(group.rows))  # noqa: S704 — each row escaped by ItemWriter
+            parts.append((folder, page_sections, Row(
+                number=page + 1, count=len(folders), map=rel(folder, urls.month_map(cid, year, number)),
+                links=[rel(folder, other) for other in folders])))
+        return parts
+
+    def item_target(self, cid: str, year: int, month: int, anchor: str) -> str:
+        """An item (or a category, by its anchor) on its month's page: on the page that holds it, for a month in
+        pages (the month's own folder works too, through its map, but a link the site writes goes straight)."""
+        folder = urls.month(cid, year, month)
+        return f"{self.month_parts.get(folder, {}).get(anchor, folder)}#{anchor}"
 
     def month_link(self, view: CompoundView, here: str, other: Month | None) -> dict[str, str] | None:
         """The way from ``here`` to another month's page (the previous or next month), with its name."""
@@ -543,7 +646,9 @@ class SiteBuilder:
         writer = ItemWriter(self.w, self.w("query"))  # once every item's parts are known
         for section in sections:
             for group in section.groups:
-                group.html = writer.entries(group.entries)
+                group.rows = [writer.entry(entry) for entry in group.entries]
+                group.html = Markup("".join(group.rows))  # noqa: S704 — each row escaped by ItemWriter
+                group.link = f"#{group.anchor}"  # the category index's link to its heading
         return sections
 
     @staticmethod
@@ -578,7 +683,7 @@ class SiteBuilder:
         kinds: dict[str, Counter[Decimal]] = {}
         amounts: dict[str, tuple[Decimal, str]] = {}  # a sheet repeats a few amounts and periods: read each once
         periods: dict[str, str] = {}
-        body = []
+        body: list[str] | None = [] if len(rows) <= SHEET_ROWS_SHOWN else None  # a long sheet: its file has the rows
         total = Decimal(0)
         for row in rows:
             raw = row.get("amount", "")
@@ -589,8 +694,9 @@ class SiteBuilder:
             total += amount
             # The rows as HTML here, not in the template: daily fee receipts give a month thousands of sheet rows,
             # and a Jinja loop over each row's cells made the month pages half as slow again.
-            cells = "".join([f"<td>{escape(row.get(c, ''))}</td>" for c in columns])
-            body.append(f'<tr>{cells}<td class="num">{shown}</td></tr>')
+            if body is not None:
+                cells = "".join([f"<td>{escape(row.get(c, ''))}</td>" for c in columns])
+                body.append(f'<tr>{cells}<td class="num">{shown}</td></tr>')
             if kind_column == "item":
                 kind = row.get("item") or "—"
             elif kind_column == "period":
@@ -621,7 +727,7 @@ class SiteBuilder:
                                counts=w("sheet_separator").join(text), count=rows_of_kind,
                                total=sum((amount * count for amount, count in counts.items()), Decimal(0))))
         return Row(link=link, headers=[labels.get(c, c) for c in columns], amount_header=labels["amount"],
-                   rows=Markup("\n".join(body)), kinds=summary, count=len(rows), total=total,
+                   rows=None if body is None else Markup("\n".join(body)), kinds=summary, count=len(rows), total=total,
                    summary=w("sheet_summary", count=len(rows), amount=money(total)))
 
     def closed_text(self, view: CompoundView, year: int, month: int) -> str | None:
@@ -662,7 +768,7 @@ class SiteBuilder:
         changes = []
         for change in history.changes if history else []:
             items = [Row(what=self.w(f"change_{i.what}"), voucher=i.voucher,
-                         link=rel(here, urls.item(view.id, int(i.date[:4]), int(i.date[5:7]), i.voucher))
+                         link=rel(here, self.item_target(view.id, int(i.date[:4]), int(i.date[5:7]), i.voucher))
                          if i.what != "removed" and int(i.date[:4]) in view.years else None)
                      for i in change.items]
             pr_link = f"{self.repo_url}/pull/{change.pull_request}" if self.repo_url and change.pull_request else None
@@ -1067,6 +1173,9 @@ class EnglishPart(SiteBuilder):
         sections = self.month_sections(view, month, [Row(parts=NO_ROWS) for _ in month.items], currency,
                                        write=False)
 
+        for section in sections:  # each category leads to the Chinese page holding its heading
+            for group in section.groups:
+                group.chinese = urls.to_chinese(here, self.item_target(view.id, month.year, month.month, group.anchor))
         label = self.w.month(month.year, month.month)
         self.render(urls.page(here), f"{name} · {label}", "month_summary.html", name=name, label=label,
                     month=month, opening=opening, closing=closing, count=len(month.items), sections=sections,
@@ -1119,6 +1228,7 @@ def english_part(site: Site, chinese: SiteBuilder, views: list[CompoundView], pr
     part.site_url = chinese.site_url
     part.env = chinese.env  # the templates, compiled once: words come with each page
     part.openings = chinese.openings  # each compound's month openings, found once
+    part.month_parts = chinese.month_parts  # the pages of the months in pages, for links to their categories
     part.written = chinese.written  # the downloads and their sizes
     part.provenance = part.footer(provenance, built)
     with urls.writing_english():
