@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     commits = int(git(repo, "rev-list", "--count", "HEAD"))
     print(f"\nhistory of {commits} commits, {args.transactions} transactions "
           f"({facts['changes']:.0f} changes shown, {facts['signed']:.0f} signed, {facts['closed']:.0f} closed months)")
-    print(f"| measure | seconds | ratio to build | target |\n| --- | --- | --- | --- |")
+    print("| measure | seconds | ratio to build | target |\n| --- | --- | --- | --- |")
     ratio = (lambda seconds: f"{seconds / build:.3f}") if build else (lambda seconds: "-")
     print(f"| history cold ({facts['cold processes']:.0f} git processes) | {median(cold):.2f} | "
           f"{ratio(median(cold))} | <= 1.0 |")

@@ -18,7 +18,7 @@ from pathlib import Path
 from generator.audit.entries import Dated, changes, dated, is_books_file
 from generator.audit.git import Git, GitError
 from generator.audit.signers import Signers, signers_at, signers_at_each
-from generator.audit.verdicts import VerdictStore, carried_key, tag_signature, tag_verdict
+from generator.audit.verdicts import VerdictStore, carried_key, tag_signature, tag_verdicts
 
 TAG = re.compile(r"close/([a-z0-9][a-z0-9-]*)/([0-9]{4})-(0[1-9]|1[0-2])", re.ASCII)
 
@@ -76,16 +76,22 @@ def closures(git: Git, signers: Signers | None = None, compound: str | None = No
                                                tag_objects if not raw else ())
             raw = raw or found
             trusted_at.update({(tag_compound, commit): listed for commit, listed in at_commit.items()})
+    carried = {}
+    for record, tag_compound, _ in records:
+        trusted = signers or trusted_at[(tag_compound, record.commit)]
+        signature = tag_signature(raw[record.tag_object][1]) if record.tag_object in raw else None
+        key = carried_key(signature) if signature else None
+        if record.tag_object and key is not None and "supervisor" in trusted.roles(key.fingerprint, tag_compound):
+            carried[record.tag_object] = key  # only a supervisor's key can close a month: nothing else is asked
+    verdicts = tag_verdicts(git, store, carried)
     found_closures = []
     for record, tag_compound, month in records:
         trusted = signers or trusted_at[(tag_compound, record.commit)]
         supervisor = None
-        signature = tag_signature(raw[record.tag_object][1]) if record.tag_object in raw else None
-        key = carried_key(signature) if signature else None
-        if key is not None and "supervisor" in trusted.roles(key.fingerprint, tag_compound):
-            verdict = tag_verdict(git, store, record.tag_object or "", key)
-            if verdict.status == "G" and verdict.fingerprint == key.fingerprint:
-                supervisor = trusted.who(key.fingerprint)
+        key = carried.get(record.tag_object or "")
+        verdict = verdicts.get(record.tag_object or "")
+        if key is not None and verdict is not None and verdict.status == "G" and verdict.fingerprint == key.fingerprint:
+            supervisor = trusted.who(key.fingerprint)
         found_closures.append(Closure(tag_compound, month, last_day(month), record.name, record.commit, supervisor,
                                       record.tagger, record.date))
     return found_closures

@@ -15,12 +15,12 @@ import functools
 import hashlib
 import heapq
 import io
-import json
 import mmap
 import os
 import re
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import beancount
@@ -37,8 +37,11 @@ from generator.view.history import Change, ClosedMonth, History, ItemChange, Pro
 PULL_REQUEST = re.compile(r"^Merge pull request #(\d+)")
 OURS, THEIRS = 1, 2
 CHANGES = "changes"
-CHANGES_HEADER = b"trustfund-changes 1 "
+CHANGES_HEADER = "trustfund-changes 1 "
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+QUESTION = re.compile(r"[0-9a-f]{64}", re.ASCII)
+WHAT = frozenset({"added", "changed", "removed"})
+SEPARATORS = frozenset("\t\n\x1f")
 
 
 def provenance(root: Path) -> Provenance:
@@ -60,9 +63,13 @@ def load_history(root: Path, compound: str, store: VerdictStore | None = None,
     paths = [f"ledgers/{compound}", f"budgets/{compound}", f"notices/{compound}"]
     log = git.log_with_changes(*paths)
     brought_by = _brought_by(git, [commit for commit, _ in log])
-    signed = _signed_by(git, store, [commit for commit, _ in log if len(commit.parents) <= 1])
-    items = _item_changes(git, [(commit, files) for commit, files in log if len(commit.parents) <= 1],
-                          changes_cache)
+    with ThreadPoolExecutor(1) as beside:
+        # git checks signatures with ssh-keygen (other processes) while this one parses the changed entries.
+        signing = beside.submit(_signed_by, git, store, [commit for commit, _ in log if len(commit.parents) <= 1])
+        closing = beside.submit(closures, git, compound=compound, store=store)
+        items = _item_changes(git, compound, [(commit, files) for commit, files in log if len(commit.parents) <= 1],
+                              changes_cache)
+        signed, closed_tags = signing.result(), closing.result()
     history = []
     for commit, files in log:
         touched = [change.path for change in files if any(change.path.startswith(p + "/") for p in paths)]
@@ -81,8 +88,7 @@ def load_history(root: Path, compound: str, store: VerdictStore | None = None,
         for item in change.items:
             first = entered.get(item.voucher, (change.date, change.date))[0]
             entered[item.voucher] = (first, change.date)
-    closed = [ClosedMonth(c.month, c.tag, c.supervisor, c.date)
-              for c in closures(git, compound=compound, store=store)]
+    closed = [ClosedMonth(c.month, c.tag, c.supervisor, c.date) for c in closed_tags]
     return History(compound, history, closed, entered)
 
 
@@ -173,12 +179,12 @@ def _signed_by(git: Git, store: VerdictStore, commits: list[Commit]) -> dict[str
     return result
 
 
-def _item_changes(git: Git, commits: list[tuple[Commit, list[FileChange]]], cache: Path | None,
+def _item_changes(git: Git, compound: str, commits: list[tuple[Commit, list[FileChange]]], cache: Path | None,
                   ) -> dict[str, list[ItemChange]]:
     """The entries each commit added, changed or removed, by voucher. Known answers come from the changes cache
     (keyed by the blob ids compared, so never stale); the rest are worked out from every needed file version,
     spooled by one ``git cat-file`` into a temporary file and compared a region at a time."""
-    store = ChangesStore(cache)
+    store = ChangesStore(cache, git.root, compound)
     result: dict[str, list[ItemChange]] = {}
     todo = []
     for commit, files in commits:
@@ -191,8 +197,14 @@ def _item_changes(git: Git, commits: list[tuple[Commit, list[FileChange]]], cach
             result[commit.sha] = known
         else:
             todo.append((commit.sha, ledgers))
-    if not todo:
-        return result
+    if todo:
+        _work_out(git, todo, store, result)
+    store.save()
+    return result
+
+
+def _work_out(git: Git, todo: list[tuple[str, list[FileChange]]], store: ChangesStore,
+              result: dict[str, list[ItemChange]]) -> None:
     with tempfile.TemporaryFile(prefix="trustfund-history-") as spool:
         where = git.spool_blobs((blob for _, files in todo for c in files for blob in (c.old_blob, c.new_blob)),
                                 spool)
@@ -227,7 +239,6 @@ def _item_changes(git: Git, commits: list[tuple[Commit, list[FileChange]]], cach
                         found[item.voucher] = ItemChange(item.voucher, what, item.date.isoformat())
                 result[sha] = sorted(found.values(), key=lambda i: (i.date, i.voucher))
                 store.put(files, result[sha])
-    return result
 
 
 WHITESPACE = frozenset(b" \t\r\n")
@@ -315,55 +326,77 @@ def _head_from(text: bytes, position: int) -> int:
 
 
 class ChangesStore:
-    """What a commit changed in the books, by voucher, kept by the blob ids it compared (files named by their
-    SHA-256 with the code that worked it out). Checked on reading; anything that does not check is ignored."""
+    """What each commit changed in the books, by voucher, kept between builds in one file per repository and
+    compound: one line per commit, keyed by the SHA-256 of the blob ids it compared and of the code that worked
+    it out (so an answer is never stale). A file that does not read back exactly as written is ignored whole."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path | None, root: Path, compound: str) -> None:
+        self.path = None
         if folder is not None:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
+                self.path = folder / hashlib.sha256(f"{root.resolve()}\n{compound}\n{_code_version()}".encode()
+                                                    ).hexdigest()
             except OSError:
-                self.folder = None
+                pass
+        self.known = self._read()
+        self.used: dict[str, list[ItemChange]] = {}
+        self.changed = False
 
-    def _path(self, files: list[FileChange]) -> tuple[Path | None, bytes]:
-        question = "".join(f"{c.path}\x00{c.old_blob}\x00{c.new_blob}\n" for c in sorted(files, key=lambda c: c.path))
-        name = hashlib.sha256((_code_version() + "\n" + question).encode()).hexdigest()
-        return (self.folder / name if self.folder else None), CHANGES_HEADER + name.encode() + b"\n"
+    def _read(self) -> dict[str, list[ItemChange]]:
+        if self.path is None:
+            return {}
+        try:
+            lines = self.path.read_bytes().decode("utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            return {}
+        if lines[0] != CHANGES_HEADER + _code_version() or lines[-1] != "":
+            return {}
+        known = {}
+        for line in lines[1:-1]:
+            question, *rows = line.split("\t")
+            items = []
+            for row in rows:
+                fields = row.split("\x1f")
+                if len(fields) != 3 or not fields[0] or fields[1] not in WHAT or not ISO_DAY.fullmatch(fields[2]):
+                    return {}
+                items.append(ItemChange(fields[0], fields[1], fields[2]))
+            if not QUESTION.fullmatch(question):
+                return {}
+            known[question] = items
+        return known
+
+    @staticmethod
+    def question(files: list[FileChange]) -> str:
+        return hashlib.sha256("".join(f"{c.path}\x00{c.old_blob}\x00{c.new_blob}\n"
+                                      for c in sorted(files, key=lambda c: c.path)).encode()).hexdigest()
 
     def get(self, files: list[FileChange]) -> list[ItemChange] | None:
-        path, expected = self._path(files)
-        if path is None:
-            return None
-        try:
-            entry = path.read_bytes()
-            if not entry.startswith(expected):
-                return None
-            rows = json.loads(entry[len(expected):].decode("utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
-            return None
-        if not isinstance(rows, list):
-            return None
-        items = []
-        for row in rows:
-            if not (isinstance(row, list) and len(row) == 3 and all(isinstance(f, str) for f in row)
-                    and row[1] in ("added", "changed", "removed") and ISO_DAY.fullmatch(row[2])):
-                return None
-            items.append(ItemChange(row[0], row[1], row[2]))
+        question = self.question(files)
+        items = self.known.get(question)
+        if items is not None:
+            self.used[question] = items
         return items
 
     def put(self, files: list[FileChange], items: list[ItemChange]) -> None:
-        path, expected = self._path(files)
-        if path is None:
+        if all(SEPARATORS.isdisjoint(item.voucher) for item in items):
+            self.used[self.question(files)] = items
+            self.changed = True
+
+    def save(self) -> None:
+        """Keep what this history used (so the file holds one history's commits, not every one ever seen)."""
+        if self.path is None or not (self.changed or self.used.keys() != self.known.keys()):
             return
-        content = expected + json.dumps([[i.voucher, i.what, i.date] for i in items], ensure_ascii=False).encode()
+        lines = [CHANGES_HEADER + _code_version()]
+        lines += ["\t".join([question, *(f"{i.voucher}\x1f{i.what}\x1f{i.date}" for i in items)])
+                  for question, items in self.used.items()]
         temporary = None
-        try:
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:  # written beside, then renamed: a build that stops half-way never leaves half a file
+            handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
             with os.fdopen(handle, "wb") as out:
-                out.write(content)
-            os.replace(temporary, path)
-        except OSError:
+                out.write(("\n".join(lines) + "\n").encode("utf-8"))
+            os.replace(temporary, self.path)
+        except OSError:  # a full or read-only cache costs the work next time, nothing else
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
 

@@ -40,6 +40,7 @@ import os
 import re
 import struct
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,12 +202,24 @@ def commit_verdicts(git: Git, store: VerdictStore, signed: dict[str, SignatureKe
     return result
 
 
-def tag_verdict(git: Git, store: VerdictStore, tag_object: str, key: SignatureKey) -> Signature:
-    """Git's verdict on a signed tag, asked with the key it carries (reused from the cache when there)."""
-    known = store.get(tag_object, key)
-    if known is not None:
-        return known
-    verdict = git.tag_verdict(tag_object, [SignerKey(ASKED_AS, key.line)])
-    store.asked += 1
-    store.put(tag_object, key, verdict)
-    return verdict
+def tag_verdicts(git: Git, store: VerdictStore, signed: dict[str, SignatureKey]) -> dict[str, Signature]:
+    """Git's verdict on each signed tag (by tag object id), asked with the key it carries (cached ones reused),
+    a few ``git verify-tag`` at a time."""
+    result: dict[str, Signature] = {}
+    asking = []
+    for tag_object, key in signed.items():
+        known = store.get(tag_object, key)
+        if known is not None:
+            result[tag_object] = known
+        else:
+            asking.append((tag_object, key))
+
+    def ask(question: tuple[str, SignatureKey]) -> Signature:
+        return git.tag_verdict(question[0], [SignerKey(ASKED_AS, question[1].line)])
+
+    with ThreadPoolExecutor(max(1, min(len(asking), os.cpu_count() or 1))) as pool:
+        for (tag_object, key), verdict in zip(asking, pool.map(ask, asking), strict=True):
+            result[tag_object] = verdict
+            store.asked += 1
+            store.put(tag_object, key, verdict)
+    return result
