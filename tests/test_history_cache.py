@@ -251,3 +251,12 @@ def test_verify_does_not_read_the_cache(signed: Signed) -> None:
     assert key is not None
     VerdictStore.for_repository(git).put(forged, key, Signature("G", key.fingerprint))
     assert [r.rule for r in verify(signed.root, f"{signed.base}..HEAD")] == ["verify-signature"]
+
+
+def test_the_history_reuses_what_verify_asked(signed: Signed) -> None:
+    with_history(signed, 3)
+    assert [rule for rule, _ in signed.refusals()] == ["verify-unsigned"]
+    store = VerdictStore.for_repository(Git(signed.root))
+    found = history(signed, store)
+    assert store.asked == 0 and store.reused == 5  # four treasurer commits and the close tag, as verify asked
+    assert found == history(signed, VerdictStore(None, "no cache"))
