@@ -37,7 +37,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.audit.publication import PublicationError, gather
 from generator.books import Books
 from generator.site.beside import BesideError
-from generator.site.compiled import template_cache
+from generator.site.compiled import building_from, template_cache
 from generator.site.csp import with_policy
 from generator.site.pages import Site, build_site
 from generator.site.theme import STYLESHEETS, ThemeError, overrides_dir
@@ -81,6 +81,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
+        building_from(self.root)  # compiled templates are never kept inside the repository
         config.theme["language"] = self.config.language
         _use_package_theme(config)
         self.cleanup()

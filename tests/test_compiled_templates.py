@@ -4,13 +4,14 @@ cache folder that cannot be written costs only the compilation."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from jinja2 import DictLoader, Environment
 
 from generator.site.compiled import template_cache
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, Repo
 from tests.test_beside import differences, run_build
 
 
@@ -41,3 +42,20 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_the_compilation(tmp_pa
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the folder would be", encoding="utf-8")
     assert template_cache(blocked / "templates") is None
+
+
+def test_compiled_templates_are_never_kept_inside_the_repository(books: Repo, monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
+    """
+    2026-03-05 * "示例保洁公司" "三月保洁"
+      voucher: "2026-0101"
+      Expenses:Cleaning   300.00 CNY
+      Assets:Bank:Fund
+    """
+    shutil.copytree(PROJECT / "site_src", books.root / "site_src")
+    shutil.copy(PROJECT / "mkdocs.yml", books.root / "mkdocs.yml")
+    for planted in (books.root / "cache", books.root / "build" / ".cache"):  # two places a pull request could fill
+        monkeypatch.setenv("TRUSTFUND_CACHE", str(planted))
+        result = run_build(books.root, tmp_path_factory.mktemp("site"))
+        assert result.returncode == 0, result.stderr
+        assert not (planted / "templates").exists()
