@@ -279,6 +279,8 @@ WORDS: dict[str, dict[str, str]] = {
     "unit_balance": {"zh": "截至{date}尚欠", "en": "Owed through {date}"},
     "unit_area": {"zh": "{building}，面积 {area} ㎡", "en": "{building}, {area} m²"},
     "paid_by": {"zh": "缴于 {date}（{voucher}）", "en": "paid {date} ({voucher})"},
+    "unit_earlier": {"zh": "更早的年份（每年合计）", "en": "Earlier years (totals)"},
+    "unit_year_details": {"zh": "该年收支明细（表格）", "en": "The year's transactions (spreadsheet)"},
     "not_paid": {"zh": "未缴", "en": "not paid"},
     "bill_title": {"zh": "物业费缴费通知单", "en": " property fee bill"},
     "bill_door": {"zh": "门牌号", "en": "Door"},
