@@ -68,8 +68,10 @@ def test_the_site_written_beside_the_pages_is_the_site_written_in_order(tmp_path
     assert "forks 0" in in_order.stdout
     assert differences(beside_site, ordered_site) == []
     for compound in ("qingshui-garden", "hetang-court"):  # what the second process writes is really there
-        assert list((beside_site / compound / "data").glob("transactions-*.csv"))
+        assert list((beside_site / compound / "data").glob("transactions-*.zip"))
+        assert list((beside_site / compound / "data").glob("ledger-*.zip"))
         assert list((beside_site / compound / "search").glob("20*.json"))
+        assert list((beside_site / compound / "search").glob("terms-*.json"))
     assert len(list((beside_site / "qingshui-garden" / "unit").glob("*/index.html"))) == 439
 
 
@@ -89,14 +91,14 @@ def test_a_failure_in_the_second_process_is_one_clear_line_and_the_site_stays(bo
     (site / "index.html").write_text("the good site of yesterday", encoding="utf-8")
     disk_full = """\
     from generator.site.pages import SiteBuilder
-    def no_space(self, view, year):
+    def no_space(self, view):
         raise OSError(28, "No space left on device")
     SiteBuilder.search_index = no_space
     """
     killed = """\
     import signal
     from generator.site.pages import SiteBuilder
-    def out_of_memory(self, view, year):
+    def out_of_memory(self, view):
         os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
     SiteBuilder.search_index = out_of_memory
     """

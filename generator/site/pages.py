@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import functools
 import io
-import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -30,11 +29,11 @@ from generator.books.fees import period_months
 from generator.books.notices import Notice
 from generator.books.trustee import Allowance
 from generator.money import parse_amount, share
-from generator.site import charts, urls
+from generator.site import charts, search, urls
 from generator.site.beside import Beside
 from generator.site.csp import policy as csp_policy
-from generator.site.downloads import file_size, write_transactions_csv
 from generator.site.compiled import template_cache
+from generator.site.downloads import file_size, ledger_groups, member_name, write_ledger_zip, write_transactions_zip
 from generator.site.evidence import Preview, Previews
 from generator.site.feed import FEED, SHARE_IMAGE, atom_feed
 from generator.site.glossary import TERMS, terms_filter, what_is_filter
@@ -179,6 +178,19 @@ class SiteBuilder:
             write(out)
         self.site.files[uri] = path
 
+    def put_binary(self, uri: str, write: Callable[[IO[bytes]], object]) -> None:
+        """A generated binary file (an archive), as ``put`` writes text."""
+        if self.spool is None:
+            buffer = io.BytesIO()
+            write(buffer)
+            self.site.files[uri] = buffer.getvalue()
+            return
+        path = self.spool / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            write(out)
+        self.site.files[uri] = path
+
     def writes(self, folder: str) -> bool:
         """Whether this builder writes the page at ``folder`` (all of them; the English part only some)."""
         return True
@@ -203,25 +215,41 @@ class SiteBuilder:
                 self.site.files[uri] = self.spool / uri
         for view in views:
             self.data_page(view, self.compound_name(view), written)
+            self.search_page(view, self.compound_name(view))
         return self.site
 
     def files_beside(self, views: list[CompoundView]) -> dict[str, int]:
         """The files no page waits for, written while the pages are rendered (generator/site/beside.py):
-        each year's CSV download and search index, and the unit pages. Their URIs and sizes."""
+        each year's CSV and ledger archives, the search index, and the unit pages. Their URIs and sizes."""
         before = set(self.site.files)
         for view in views:
             for year in view.years.values():
                 items = [item for _, month in sorted(year.months.items()) for item in month.items]
                 if items:
-                    self.put(self.csv_download(view, year.year), functools.partial(write_transactions_csv, view, items))
-                self.search_index(view, year)
+                    self.put_binary(self.csv_download(view, year.year),
+                                    functools.partial(write_transactions_zip, view, year.year, items))
+            for group, files in self.ledger_archives(view).items():
+                self.put_binary(self.ledger_download(view, group), functools.partial(write_ledger_zip, files))
+            self.search_index(view)
             if view.fees is not None and view.fees.unit_pages:
                 self.unit_pages(view, self.compound_name(view))
         return {uri: self.size(uri) for uri in self.site.files if uri not in before}
 
     @staticmethod
     def csv_download(view: CompoundView, year: int) -> str:
-        return urls.download(view.id, f"transactions-{year}.csv")
+        return urls.download(view.id, f"transactions-{year}.zip")
+
+    @staticmethod
+    def ledger_download(view: CompoundView, group: str) -> str:
+        """The archive of a year's ledger files (``group`` the year), or of the books' other files (``""``)."""
+        return urls.download(view.id, f"ledger-{group}.zip" if group else "ledger.zip")
+
+    @staticmethod
+    def ledger_archives(view: CompoundView) -> dict[str, list[tuple[str, Path]]]:
+        """The raw ledger files by archive (downloads.ledger_groups), each with its path in the compound."""
+        relatives = {path.relative_to(view.compound.folder).as_posix(): path for path in view.ledger_files}
+        return {group: [(relative, relatives[relative]) for relative in names]
+                for group, names in ledger_groups(list(relatives)).items()}
 
     def pages(self, views: list[CompoundView]) -> None:
         rows = []
@@ -304,7 +332,6 @@ class SiteBuilder:
         for budget_year in view.budgets:
             self.budget_page(view, name, budget_year)
         self.notice_pages(view, name)
-        self.search_page(view, name)
         self.history_page(view, name)
         self.queries_page(view, name)
         if view.fees is not None:
@@ -897,6 +924,10 @@ class SiteBuilder:
                     arrears=self.w("arrears_summary", month=self.w.month(*fees.last_complete),
                                    units=fees.units_in_arrears, amount=money(fees.arrears)))
 
+    # A unit's page lists this year and last year month by month, earlier years one line each (with the year's
+    # download): at 100,000 transactions five years month by month made 2,000 pages of 19 KB each.
+    UNIT_MONTHLY_YEARS = 2
+
     def unit_pages(self, view: CompoundView, name: str) -> None:
         """Each unit's own statement, as a plain file: no navigation, not in the sitemap or the search index."""
         fees = view.fees
@@ -904,13 +935,17 @@ class SiteBuilder:
         template = self.env.get_template("unit.html")
         # Every unit page lies at the same depth: one relative way up to the compound serves them all.
         up = rel(urls.unit(view.id, "x"), urls.compound(view.id))
-        # The month rows as HTML here, escaped, not in the template: 2,000 units × 60 months are 120,000
-        # rows, and a Jinja loop with a filter per cell was most of the unit pages' time.
+        monthly_from = fees.last_complete[0] - self.UNIT_MONTHLY_YEARS + 1
+        # The rows as HTML here, escaped, not in the template: 2,000 units × 24 months are 48,000 rows, and a
+        # Jinja loop with a filter per cell was most of the unit pages' time.
         shown: dict[Decimal, str] = {}
-        labels: dict[tuple[int, int], str] = {}
+        labels: dict[int, str] = {}
         links: dict[tuple[str, datetime.date], str] = {}
+        year_rows: dict[int, str] = {}
         due_word, paid_word = escape(self.w("due")), escape(self.w("paid"))
         not_paid = f"<small>{escape(self.w('not_paid'))}</small>"
+        downloads = {year: up + self.csv_download(view, year).removeprefix(urls.compound(view.id))
+                     for year in view.years}
 
         def amount(value: Decimal) -> str:
             text = shown.get(value)
@@ -918,33 +953,60 @@ class SiteBuilder:
                 text = shown[value] = money(value)
             return text
 
+        def figures(label: str, due: Decimal, paid: Decimal) -> str:
+            return f"<b>{label}</b><span>{due_word} {amount(due)}</span><span>{paid_word} {amount(paid)}</span>"
+
         for code, statement in fees.units.items():
             here = urls.unit(view.id, code)
-            rows = []
+            by_year: dict[int, list[str]] = {}
+            earlier: dict[int, list[Decimal]] = {}
             for entry in reversed(statement.months):
-                label = labels.get(entry.month)
+                year, month = entry.month
+                if year < monthly_from:
+                    sums = earlier.setdefault(year, [Decimal(0), Decimal(0)])
+                    sums[0] += entry.due
+                    sums[1] += entry.paid
+                    continue
+                label = labels.get(month)
                 if label is None:
-                    label = labels[entry.month] = str(escape(self.w.month(*entry.month)))
-                paid = []
+                    label = labels[month] = str(escape(self.w.month_short(month)))
+                payments = []
                 for p in entry.payments:
                     start = links.get((p.voucher, p.date))
                     if start is None:
                         link = up + urls.item(view.id, p.date.year, p.date.month, p.voucher).removeprefix(
                             urls.compound(view.id))
                         text = self.w("paid_by", date=self.w.date(p.date), voucher=p.voucher)
-                        start = links[(p.voucher, p.date)] = f'<a href="{escape(link)}">{escape(text)} <span class="num">'
-                    paid.append(f"{start}{amount(p.amount)}</span></a>")
-                rows.append(f'<li><div class="tf-unit-month"><b>{label}</b><span>{due_word} {amount(entry.due)}</span>'
-                            f'<span>{paid_word} {amount(entry.paid)}</span></div>{"".join(paid) or not_paid}</li>')
+                        start = links[(p.voucher, p.date)] = f'<a href="{escape(link)}">{escape(text)}'
+                    # One payment is the month's paid figure; several show their parts.
+                    payments.append(f'{start} <span class="num">{amount(p.amount)}</span></a>' if len(entry.payments) > 1
+                                else f"{start}</a>")
+                by_year.setdefault(year, []).append(f"<li>{figures(label, entry.due, entry.paid)}"
+                                                    f"{''.join(payments) or not_paid}</li>")
+            parts = []
+            for year, rows in by_year.items():
+                heading = year_rows.get(year)
+                if heading is None:
+                    heading = year_rows[year] = f"<h2>{escape(self.w.year(year))}</h2>"
+                parts.append(f'{heading}\n<ol class="tf-unit-months">\n{chr(10).join(rows)}\n</ol>')
+            if earlier:
+                rows = []
+                for year, (due, paid) in earlier.items():
+                    details = (f'<a href="{escape(downloads[year])}">{escape(self.w("unit_year_details"))}</a>'
+                               if year in downloads else "")
+                    rows.append(f"<li>{figures(str(escape(self.w.year(year))), due, paid)}{details}</li>")
+                parts.append(f'<h2>{escape(self.w("unit_earlier"))}</h2>\n<ol class="tf-unit-months">\n'
+                             f'{chr(10).join(rows)}\n</ol>')
             unit = statement.unit
             html = template.render(
                 w=self.w, lang="zh-CN" if self.language == "zh" else "en", name=name, code=code,
-                title=self.w("unit_title", code=code), months=Markup("\n".join(rows)), owed=statement.owed,
+                title=self.w("unit_title", code=code), months=Markup("\n".join(parts)), owed=statement.owed,
                 area=self.w("unit_area", building=unit.building, area=money(unit.area)),
                 balance=self.w("unit_balance", date=self.w.month(*fees.last_complete)),
                 css=rel(here, urls.asset("trustfund.css")), icon=rel(here, "assets/images/favicon.png"),
                 home=rel(here, urls.compound(view.id)),
-                policy=unit_policy(), provenance=Markup(self.provenance))  # noqa: S704 — escaped by footer()
+                # Both ours, not the books': the policy a constant, the provenance escaped by footer().
+                policy=Markup(unit_policy()), provenance=Markup(self.provenance))  # noqa: S704
             self.put(f"{here}index.html", functools.partial(write_text, html))
 
     def year_elapsed(self, view: CompoundView) -> str | None:
@@ -1054,16 +1116,20 @@ class SiteBuilder:
                         **tallies)
 
     def data_page(self, view: CompoundView, name: str, written: dict[str, int]) -> None:
-        """The downloads: each year's CSV (written beside the pages, with its size) and the raw ledger files."""
+        """The downloads, each with its size (written beside the pages): each year's CSV, and the raw ledger
+        files, a year's in one archive and the books' own files (main, accounts) in another."""
         here = urls.data(view.id)
         years = [{"label": self.w("transactions_csv", year=self.w.year(year)),
                   "size": self.w("file_size", size=file_size(written[uri])), "link": rel(here, uri)}
                  for year in reversed(view.years) if (uri := self.csv_download(view, year)) in written]
-        ledger_files = []
-        for path in view.ledger_files:
-            relative = path.relative_to(view.compound.folder).as_posix()
-            self.site.files[urls.ledger_file(view.id, relative)] = path
-            ledger_files.append({"name": relative, "link": rel(here, urls.ledger_file(view.id, relative))})
+        groups = self.ledger_archives(view)
+        ledger_files = [{"label": self.w("ledger_year", year=self.w.year(int(group))) if group else
+                         self.w("ledger_books", files="、".join(member_name(relative, number) for number, (relative, _)
+                                                               in enumerate(groups[group], start=1))),
+                         "size": self.w("file_size", size=file_size(written[uri])), "link": rel(here, uri)}
+                        # the books' own files first, then the years, newest first
+                        for group in sorted(groups, key=lambda group: -int(group) if group else -10_000)
+                        if (uri := self.ledger_download(view, group)) in written]
         self.render(urls.page(here), f"{name} · {self.w('downloads')}", "data.html", name=name,
                     years=years, ledger_files=ledger_files)
 
@@ -1073,56 +1139,104 @@ class SiteBuilder:
         return len(content) if isinstance(content, bytes) else content.stat().st_size
 
     def search_page(self, view: CompoundView, name: str) -> None:
+        """The search page, once the index is written (its months and their sizes are on the page)."""
         here = urls.search(view.id)
         years = sorted(view.years)
         scope = self.w("search_scope", years=self.w("search_separator").join(self.w.year(y) for y in years))
+        folder = urls.search(view.id)
+        months = [f"{year:04d}-{number:02d}:{self.written[uri]}" for year in reversed(years)
+                  for number in sorted(view.years[year].months, reverse=True)
+                  if (uri := f"{folder}{year:04d}-{number:02d}.json") in self.written]
+        shards = sum(1 for uri in self.written if uri.startswith(f"{folder}terms-"))
         self.render(urls.page(here), f"{name} · {self.w('search')}", "search.html", name=name,
-                    years=",".join(str(y) for y in reversed(years)), base=self.index_folder(here, view.id),
-                    scope=scope,
+                    first=years[0] if years else "", months=" ".join(months), shards=shards,
+                    base=self.index_folder(here, view.id), scope=scope,
                     script=rel(here, urls.asset("trustfund-search.js")))
 
     @staticmethod
     def index_folder(here: str, cid: str) -> str:
-        """Where the search page at ``here`` finds the compound's year indexes (its own folder)."""
+        """Where the search page at ``here`` finds the compound's index files (its own folder)."""
         return "./"
 
-    def search_index(self, view: CompoundView, year: Year) -> None:
-        """A compact per-year index, fetched only when someone searches: what the month pages show of each item.
+    def search_index(self, view: CompoundView) -> None:
+        """The search index (generator/site/search.py), fetched only when someone searches, in pieces: each
+        month's records and the term shards that say which months hold a word. It holds what the month
+        pages show of each item.
 
-        ``{"year": 2026, "categories": [["维修费"], ["电梯维修费", 0]], "months": [{"month": 3, "link":
-        "../2026/03/", "items": [["2026-0042", 15, payee, description, [[1, -1500000]]]]}]}`` — an item is its
-        voucher, day, payee, description and legs; a leg is its category's number and its amount in cents from
-        the fund's side (and its currency when not the compound's). A category is its display name and its
-        parent category's number, each written once; the item's link is its month's link and its voucher.
+        A month, ``YYYY-MM.json``: ``{"year": 2026, "month": 3, "link": "../2026/03/", "categories":
+        [["维修费"], ["电梯维修费", 0]], "texts": ["升达电梯", "电梯配件更换"], "items": [["2026-0042", 15, 0, 1,
+        [[1, -1500000]]], [1, 15, 0, 1, [[1, -23921]]]]}`` — an item is its voucher (or the step from the
+        previous voucher's number, search.voucher_cell), day, payee and description (numbers in ``texts``)
+        and legs; a leg is its category's number and its amount in cents from the fund's side (and its
+        currency when not the compound's). A category is its display name and its parent category's number.
         """
-        here = urls.search(view.id)
+        folder = urls.search(view.id)
+        if not view.years:
+            return
         currency = view.compound.profile.currency if view.compound.profile else "CNY"
-        categories: list[list[str | int]] = []
-        numbers: dict[str, int] = {}
-
-        def category(account: str) -> int:
-            if account not in numbers:
-                parent = account.rpartition(":")[0]
-                while parent and parent not in view.accounts:  # the nearest named ancestor, never a root
-                    parent = parent.rpartition(":")[0]
-                above = [category(parent)] if parent else []
-                numbers[account] = len(categories)
-                categories.append([self.account(view, account), *above])
-            return numbers[account]
+        terms = search.TermIndex(min(view.years))
+        names: dict[str, list[str]] = {}  # an account's category path, outermost first
 
         def in_cents(amount: Decimal) -> int:
             return int(amount.scaleb(2).quantize(Decimal(1), rounding="ROUND_HALF_UP"))  # as money() rounds
 
-        # One relative link a month, not one an item: relpath is slow at 100k items.
-        months = [{"month": number, "link": rel(here, urls.month(view.id, year.year, number)),
-                   "items": [[item.voucher, item.date.day, item.payee, item.narration,
-                              [[category(leg.account), in_cents(leg.amount),
-                                *([leg.currency] if leg.currency != currency else [])] for leg in item.legs]]
-                             for item in month.items]}
-                  for number, month in sorted(year.months.items())]
-        index = {"year": year.year, "categories": categories, "months": months}
-        self.put(urls.search_index(view.id, year.year),
-                 lambda out: out.write(json.dumps(index, ensure_ascii=False, separators=(",", ":"))))
+        def path(account: str) -> list[str]:
+            if account not in names:
+                parent = account.rpartition(":")[0]
+                while parent and parent not in view.accounts:  # the nearest named ancestor, never a root
+                    parent = parent.rpartition(":")[0]
+                names[account] = [*(path(parent) if parent else []), self.account(view, account)]
+            return names[account]
+
+        for year_number, year in sorted(view.years.items()):
+            for number, month in sorted(year.months.items()):
+                if not month.items:
+                    continue
+                categories: list[list[str | int]] = []
+                numbers: dict[str, int] = {}
+
+                def category(account: str) -> int:
+                    if account not in numbers:
+                        parent = account.rpartition(":")[0]
+                        while parent and parent not in view.accounts:
+                            parent = parent.rpartition(":")[0]
+                        above = [category(parent)] if parent else []
+                        numbers[account] = len(categories)
+                        categories.append([self.account(view, account), *above])
+                    return numbers[account]
+
+                texts: list[str] = []
+                text_numbers: dict[str, int] = {}
+
+                def text(value: str) -> int:
+                    if value not in text_numbers:
+                        text_numbers[value] = len(texts)
+                        texts.append(value)
+                    return text_numbers[value]
+
+                items: list[list[Any]] = []
+                searched: set[str] = set()
+                yuans: set[int] = set()
+                previous: str | None = None
+                for item in month.items:
+                    legs = []
+                    for leg in item.legs:
+                        cents = in_cents(leg.amount)
+                        yuans.add(abs(cents) // 100)
+                        legs.append([category(leg.account), cents, *([leg.currency] if leg.currency != currency else [])])
+                        searched.update(path(leg.account))
+                    items.append([search.voucher_cell(previous, item.voucher), item.date.day, text(item.payee),
+                                  text(item.narration), legs])
+                    previous = item.voucher
+                    searched.update((item.voucher, item.payee, item.narration, *search.dates(item.date.year, item.date.month, item.date.day)))
+                terms.add(year_number, number, searched, yuans)
+                records = {"year": year_number, "month": number,
+                           "link": rel(folder, urls.month(view.id, year_number, number)),
+                           "categories": categories, "texts": texts, "items": items}
+                self.put(f"{folder}{year_number:04d}-{number:02d}.json",
+                         functools.partial(write_text, search.dumps(records)))
+        for shard_number, shard in enumerate(terms.shards()):
+            self.put(f"{folder}terms-{shard_number}.json", functools.partial(write_text, search.dumps(shard)))
 
 
 class EnglishPart(SiteBuilder):
@@ -1146,10 +1260,13 @@ class EnglishPart(SiteBuilder):
     def put(self, uri: str, write: Callable[[IO[str]], object]) -> None:
         pass
 
+    def put_binary(self, uri: str, write: Callable[[IO[bytes]], object]) -> None:
+        pass
+
     def files_beside(self, views: list[CompoundView]) -> dict[str, int]:
         return dict(self.written)  # the Chinese site's: the English downloads page lists them
 
-    def search_index(self, view: CompoundView, year: Year) -> None:
+    def search_index(self, view: CompoundView) -> None:
         pass
 
     def unit_pages(self, view: CompoundView, name: str) -> None:
