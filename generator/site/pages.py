@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import io
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
