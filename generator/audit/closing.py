@@ -67,14 +67,16 @@ def closures(git: Git, signers: Signers | None = None, compound: str | None = No
         if match and (compound is None or match.group(1) == compound):
             records.append((record, match.group(1), f"{match.group(2)}-{match.group(3)}"))
     tag_objects = [record.tag_object for record, _, _ in records if record.tag_object]
-    raw = git.objects(tag_objects) if signers is not None else {}
     trusted_at: dict[tuple[str, str], Signers] = {}
-    if signers is None:
-        for tag_compound in sorted({c for _, c, _ in records}):
+    if signers is not None:
+        raw = git.objects(tag_objects)
+    else:  # the signers at each tagged commit; the tag objects are read with the first compound's profiles
+        raw = {}
+        for index, tag_compound in enumerate(sorted({c for _, c, _ in records})):
             commits = [record.commit for record, c, _ in records if c == tag_compound]
             at_commit, found = signers_at_each(git, commits, [f"ledgers/{tag_compound}/compound.yaml"],
-                                               tag_objects if not raw else ())
-            raw = raw or found
+                                               tag_objects if index == 0 else ())
+            raw.update(found)
             trusted_at.update({(tag_compound, commit): listed for commit, listed in at_commit.items()})
     carried = {}
     for record, tag_compound, _ in records:

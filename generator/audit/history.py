@@ -1,11 +1,19 @@
 """The history of a compound's books, from git: every change, who signed it, what it touched.
 
 For the site's history page, the closed-month marks on month pages and the
-"entered / last changed" dates of each item. A commit's signature is checked
-against the signers listed just before it (at its first parent), as
-``verify`` would. Git is read in a few passes, not per commit: one ``git log``
-with the files each commit changed, one batch of every file version needed
-(each parsed once), one ``git log`` for every signature.
+"entered / last changed" dates of each item. A commit counts as signed when
+git finds its signature good and the key it carries is listed just before it
+(at its first parent), as ``verify`` would judge it.
+
+Git is read in a fixed number of processes, whatever the number of commits:
+one ``git log`` with the files each commit changed, one ``git rev-list`` of
+the commit graph (which pull request brought each commit), one ``cat-file``
+batch of every profile version and commit object, one of every ledger version
+still to compare, one ``for-each-ref`` and one batch for the close tags; on a
+cold cache, one ``git log`` per signing key (split over the cores) and one
+``verify-tag`` per close tag. Git's signature verdicts (``verdicts``) and what
+each commit changed are kept in the cache folder outside the repository, so a
+warm history asks git about no signature and parses no entry.
 """
 
 from __future__ import annotations
