@@ -263,6 +263,14 @@ def main(argv: list[str] | None = None) -> int:
     if build and bean_check:
         print(f"| trustfund build | {build:.2f} | 1 | |")
         print(f"| bean-check (for scale) | {bean_check:.2f} | {bean_check / build:.3f} | |")
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    (results / "history.json").write_text(json.dumps({
+        "commits": commits, "transactions": args.transactions, **facts,
+        "cold_s": round(median(cold), 3), "warm_s": round(median(warm), 3),
+        "build_s": round(build, 3) if build else None, "bean_check_s": round(bean_check, 3) if bean_check else None,
+        "cold_ratio": round(median(cold) / build, 3) if build else None,
+        "warm_ratio": round(median(warm) / build, 3) if build else None}, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
