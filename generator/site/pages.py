@@ -32,6 +32,7 @@ from generator.books.trustee import Allowance
 from generator.money import parse_amount, share
 from generator.site import charts, urls
 from generator.site.beside import Beside
+from generator.site.cache import Memo
 from generator.site.csp import policy as csp_policy
 from generator.site.downloads import file_size, write_transactions_csv
 from generator.site.evidence import Preview, Previews
@@ -150,6 +151,7 @@ class SiteBuilder:
         self.site_url: str | None = None  # the site's public address (mkdocs.yml site_url), for QR codes
         self.openings: dict[str, dict[tuple[int, int], Decimal]] = {}  # each compound's fund at each month's start
         self.written: dict[str, int] = {}  # the files written beside the pages (generator/site/beside.py): sizes
+        self.memo: Memo | None = None  # the rebuild cache: units of work replayed when their inputs are unchanged
 
     def put(self, uri: str, write: Callable[[IO[str]], object]) -> None:
         """A generated file: written straight to the spool folder if there is one (MkDocs copies it from
@@ -175,6 +177,14 @@ class SiteBuilder:
         html = self.env.get_template(template).render(w=self.w, glossary=glossary, **values)
         self.site.pages[uri] = Page(page_title, html)
 
+    def memoised(self, inputs: Callable[[], tuple[object, ...] | None], work: Callable[[], object]) -> None:
+        """One unit of work (a month page, a year's search index …) through the rebuild cache
+        (generator/site/cache.py): replayed without running when ``inputs()`` were seen before."""
+        if self.memo is None:
+            work()
+            return
+        self.memo.run(self, self.memo.key(inputs), work)
+
     def build(self, views: list[CompoundView]) -> Site:
         beside = Beside(self.spool)
         beside.start(lambda: self.files_beside(views))
@@ -199,8 +209,11 @@ class SiteBuilder:
             for year in view.years.values():
                 items = [item for _, month in sorted(year.months.items()) for item in month.items]
                 if items:
-                    self.put(self.csv_download(view, year.year), functools.partial(write_transactions_csv, view, items))
-                self.search_index(view, year)
+                    self.memoised(functools.partial(self.year_inputs, view, year, "csv"), functools.partial(
+                        self.put, self.csv_download(view, year.year),
+                        functools.partial(write_transactions_csv, view, items)))
+                self.memoised(functools.partial(self.year_inputs, view, year, "search"),
+                              functools.partial(self.search_index, view, year))
             if view.fees is not None and view.fees.unit_pages:
                 self.unit_pages(view, self.compound_name(view))
         return {uri: self.size(uri) for uri in self.site.files if uri not in before}
@@ -361,7 +374,30 @@ class SiteBuilder:
                               [m["short"] for m in months], [m["income"] for m in months],
                               [m["spending"] for m in months], self.w("income"), self.w("spending"), money)
 
+    def year_inputs(self, view: CompoundView, year: Year, kind: str) -> tuple[object, ...] | None:
+        return self.memo.year_inputs(self, view, year, kind) if self.memo else None
+
     def year_page(self, view: CompoundView, name: str, year: Year) -> None:
+        self.memoised(functools.partial(self.year_inputs, view, year, "year"),
+                      functools.partial(self.year_summary, view, name, year))
+        if self.writes(urls.year_report(view.id, year.year)):
+            year_report_page(self, view, name, year)
+        ordered = [year.months[n] for n in sorted(year.months)]
+        for index, month in enumerate(ordered):
+            previous, following = ordered[index - 1] if index else None, ordered[index + 1] \
+                if index + 1 < len(ordered) else None
+            # The report apart from its month: it carries the commit and the books' last date, which change
+            # with every new month, while the month's own page does not.
+            if self.writes(urls.report(view.id, month.year, month.month)):
+                month_report_page(self, view, name, month)
+            if self.memo is None:
+                self.month_page(view, name, month, previous, following)
+                continue
+            self.memoised(functools.partial(self.memo.month_inputs, self, view, month, previous, following),
+                          functools.partial(self.month_page, view, name, month, previous, following))
+
+    def year_summary(self, view: CompoundView, name: str, year: Year) -> None:
+        """The year's page: income and spending by category, month by month."""
         here = urls.year(view.id, year.year)
         months = self.month_rows(view, year, here)
         numbers = sorted(year.months)
@@ -376,12 +412,6 @@ class SiteBuilder:
                     months=months, matrix=matrix, monthly_chart=self.monthly_chart(year, months),
                     budget_link=rel(here, urls.budget(view.id, year.year)) if year.year in view.budgets else None,
                     report_link=rel(here, urls.year_report(view.id, year.year)))
-        if self.writes(urls.year_report(view.id, year.year)):
-            year_report_page(self, view, name, year)
-        ordered = [year.months[n] for n in numbers]
-        for index, month in enumerate(ordered):
-            self.month_page(view, name, month, ordered[index - 1] if index else None,
-                            ordered[index + 1] if index + 1 < len(ordered) else None)
 
     def month_page(self, view: CompoundView, name: str, month: Month, previous: Month | None,
                    following: Month | None) -> None:
@@ -410,7 +440,6 @@ class SiteBuilder:
 
         label = self.w.month(month.year, month.month)
         closed = self.closed_text(view, month.year, month.month)
-        month_report_page(self, view, name, month)
         self.render(urls.page(here), f"{name} · {label}", "month.html", name=name, label=label, month=month,
                     items=items, sections=self.month_sections(view, month, items, currency),
                     prev=self.month_link(view, here, previous), next=self.month_link(view, here, following), closed=closed,
@@ -1077,7 +1106,7 @@ class EnglishPart(SiteBuilder):
 def build_site(views: list[CompoundView], language: str, repo_url: str | None, spool: Path | None = None,
                histories: dict[str, History | None] | None = None,
                provenance: Provenance | None = None, built: datetime.date | None = None,
-               site_url: str | None = None, english: bool = True) -> Site:
+               site_url: str | None = None, english: bool = True, memo: Memo | None = None) -> Site:
     """Every page and file of the site, with its navigation and footer, from the owners' views of the books.
 
     A Chinese site (``language`` zh) has English pages beside it under ``urls.ENGLISH`` unless ``english`` is
@@ -1085,6 +1114,7 @@ def build_site(views: list[CompoundView], language: str, repo_url: str | None, s
     previews = Previews.for_books(sorted({view.compound.root for view in views}))
     builder = SiteBuilder(language, repo_url, spool, histories, previews)
     builder.site_url = site_url
+    builder.memo = memo
     builder.provenance = builder.footer(provenance or Provenance(None, None), built or datetime.date.today())
     builder.provenance_text = builder.provenance_line(provenance or Provenance(None, None),
                                                       built or datetime.date.today())
@@ -1118,6 +1148,7 @@ def english_part(site: Site, chinese: SiteBuilder, views: list[CompoundView], pr
     part.env = chinese.env  # the templates, compiled once: words come with each page
     part.openings = chinese.openings  # each compound's month openings, found once
     part.written = chinese.written  # the downloads and their sizes
+    part.memo = chinese.memo
     part.provenance = part.footer(provenance, built)
     with urls.writing_english():
         pages = part.build(views).pages
