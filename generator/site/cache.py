@@ -50,6 +50,8 @@ DEPENDENCIES = ("beancount", "mkdocs", "mkdocs-material", "jinja2", "markupsafe"
                 "nh3", "segno", "pillow", "pypdfium2", "pyyaml")
 SITE_HEADER = b"trustfund-site 1\n"
 PAGE_HEADER = b"trustfund-pages 1\n"
+DRAWING_HEADER = b"trustfund-drawing 1\n"
+SHEET_SUFFIXES = (".csv",)
 KEEP_SITES = 3  # built sites kept: the last few commits, so a re-run or a revert is a hit
 PAGES_LIMIT = 2_000_000_000  # bytes of recorded pages kept before the least recently used are removed
 
@@ -267,6 +269,8 @@ class Memo:
     """Record and replay units of rendering (see the module's docstring). A unit is anything that only
     ``render``s pages and ``put``s files through its builder."""
 
+    drawings: Path | None = None  # where ``drawn`` keeps drawings: the cache of the build under way, if any
+
     def __init__(self, folder: Path | None, limit: int = PAGES_LIMIT) -> None:
         self.folder = folder / "pages" if folder is not None else None
         self.limit = limit
@@ -277,6 +281,8 @@ class Memo:
         self._compounds: dict[tuple[int, str], str] = {}
         self._months: dict[int, tuple[str | None, Month]] = {}  # keeps the month, so its id() stays its own
         self._queries: dict[str, dict[str, list[Any]]] = {}
+        self._vouchers: dict[str, dict[str, str]] = {}  # each compound's voucher names → their files' digests
+        Memo.drawings = self.folder.parent / "drawings" if self.folder is not None else None
 
     def key(self, inputs: Callable[[], tuple[object, ...] | None]) -> str | None:
         """The key of a unit whose inputs ``inputs()`` lists (None: the unit is not cached)."""
@@ -312,20 +318,39 @@ class Memo:
             known = self._compounds[(id(builder), view.id)] = (fingerprint(
                 type(builder).__name__, builder.language, builder.repo_url, builder.site_url, view.id,
                 builder.compound_name(view), view.compound.profile, view.accounts, view.income_root,
-                view.expenses_root, builder.histories.get(view.id) is None) or "")
+                view.expenses_root, builder.histories.get(view.id) is None,
+                # options, the chart of accounts: every ledger file but the month journals
+                [(str(path), self.file_digest(path)) for path in view.ledger_files if path.parent == view.compound.folder])
+                or "")
         return known or None
 
-    def month_digest(self, month: Month) -> str | None:
+    def month_digest(self, view: CompoundView, month: Month) -> str | None:
+        """What a month's items are, by where they come from: each item's voucher, date, file and line, and the
+        content of those ledger files and of their detail sheets. An item is made from its entry alone (and
+        the compound's chart, profile and options, in ``compound_inputs``); hashing files is much faster than
+        pickling 100,000 items with their sheets' rows."""
         known = self._months.get(id(month))
         if known is None:
-            known = self._months[id(month)] = (fingerprint(month), month)
+            items = [(item.voucher, item.date, item.filename, item.lineno) for item in month.items]
+            files = sorted({item.filename for item in month.items})
+            sheets = sorted({item.detail for item in month.items if item.detail})
+            known = self._months[id(month)] = (fingerprint(
+                month.year, month.month, items, [(name, self.file_digest(Path(name))) for name in files],
+                [(name, self.voucher_digest(view, name, SHEET_SUFFIXES)) for name in sheets]), month)
         return known[0]
+
+    def voucher_digest(self, view: CompoundView, name: str, suffixes: tuple[str, ...]) -> str:
+        known = self._vouchers.setdefault(view.id, {})
+        digest = known.get(name)
+        if digest is None:
+            digest = known[name] = self.file_digest(view.compound.voucher_file(name, suffixes))
+        return digest
 
     def month_inputs(self, builder: Any, view: CompoundView, month: Month, previous: Month | None,
                      following: Month | None) -> tuple[object, ...] | None:
         """A month page's inputs: its items and what the page shows of each (queries, when each was entered,
         evidence files' content), the month's closure, its neighbours and the fund at its start."""
-        compound, digest = self.compound_inputs(builder, view), self.month_digest(month)
+        compound, digest = self.compound_inputs(builder, view), self.month_digest(view, month)
         if compound is None or digest is None:
             return None
         vouchers = [item.voucher for item in month.items]
@@ -337,8 +362,7 @@ class Memo:
         history = builder.histories.get(view.id)
         if view.id not in builder.openings:
             builder.openings[view.id] = openings(view)
-        evidence = [self.file_digest(view.compound.voucher_file(name, EVIDENCE_SUFFIXES))
-                    for item in month.items for name in item.evidence]
+        evidence = [self.voucher_digest(view, name, EVIDENCE_SUFFIXES) for item in month.items for name in item.evidence]
         return ("month", compound, digest,
                 (previous.year, previous.month) if previous else None,
                 (following.year, following.month) if following else None,
@@ -350,7 +374,7 @@ class Memo:
     def year_inputs(self, builder: Any, view: CompoundView, year: Year, kind: str) -> tuple[object, ...] | None:
         """A year's summary page, search index or download: its months, and whether it has a budget."""
         compound = self.compound_inputs(builder, view)
-        months = [(number, self.month_digest(month)) for number, month in sorted(year.months.items())]
+        months = [(number, self.month_digest(view, month)) for number, month in sorted(year.months.items())]
         if compound is None or any(digest is None for _, digest in months):
             return None
         return (kind, compound, year.year, year.year in view.budgets, months)
@@ -469,3 +493,33 @@ class Memo:
 
     def summary(self) -> str:
         return f"rebuild cache: {self.hits} units replayed, {self.misses} rendered, {self.seconds:.2f} s on the cache"
+
+
+_drawn: dict[tuple[str, str], str] = {}
+
+
+def drawn(kind: str, source: str, draw: Callable[[], str]) -> str:
+    """A drawing of ``source`` (a QR code's SVG of a URL), kept between builds in the cache of the build under
+    way: a month's QR code never changes, and drawing sixty of them took a second at 100k transactions."""
+    known = _drawn.get((kind, source))
+    if known is not None:
+        return known
+    key = hashlib.sha256(f"{code_version()}\n{kind}\n{source}".encode()).hexdigest()
+    path = Memo.drawings / key[:2] / key if Memo.drawings is not None else None
+    payload = None
+    if path is not None:
+        try:
+            payload = _checked(DRAWING_HEADER, path.read_bytes())
+        except OSError:
+            payload = None
+    if payload is not None:
+        known = payload.decode("utf-8", "replace")
+    else:
+        known = draw()
+        if path is not None:
+            try:
+                _write_atomically(path, _entry(DRAWING_HEADER, known.encode("utf-8")))
+            except OSError:
+                pass
+    _drawn[(kind, source)] = known
+    return known
