@@ -69,7 +69,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         self.nav_split = 0  # how many of the navigation's top entries are the root language's
         self.files: Files | None = None  # the build's files, for the switch's address
         self.use_cache = True  # the rebuild cache of rendered pages; `trustfund build --no-cache` turns it off
-        self.phases: dict[str, float] = {}  # seconds per phase, logged to $TRUSTFUND_PHASES (benchmarks/rebuild.py)
+        self.phases: dict[str, Any] = {}  # seconds per phase, logged to $TRUSTFUND_PHASES (benchmarks/rebuild.py)
 
     def cleanup(self) -> None:
         if self.spool is not None:
@@ -78,7 +78,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.cleanup()
-        if "mkdocs" in self.phases:
+        if "mkdocs" in self.phases:  # started at the end of on_config
             self.phases["mkdocs"] = time.perf_counter() - self.phases["mkdocs"]
         log_phases(self.phases)
 
@@ -103,12 +103,10 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         except PublicationError as problem:
             self.cleanup()
             raise PluginError(f"trustfund: {problem}") from None
-        memo = None
-        if self.use_cache:
-            folder, why = cache_folder([self.root])
-            memo = Memo(folder)
-            if why:
-                log.info(why)
+        folder, why = cache_folder([self.root]) if self.use_cache else (None, "")
+        memo = Memo(folder)  # without a folder, it only runs each unit (and counts it)
+        if why:
+            log.info(why)
         rendering = time.perf_counter()
         try:
             self.site = build_site(publication.views, self.config.language, config.repo_url, Path(self.spool.name),
@@ -119,8 +117,9 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             raise PluginError(f"trustfund: {problem}") from None
         self.phases = {"gather": rendering - started, "render": time.perf_counter() - rendering,
                        "mkdocs": time.perf_counter()}
-        if memo is not None:
+        if folder is not None:
             log.info(memo.summary())
+            self.phases |= {"rendered": memo.rendered, "replayed": memo.replayed}
             memo.prune()
         self.checked = None  # a rebuild under `serve` reloads the books
         config.extra["trustfund"] = dict(self.site.head)  # the feed and share image, for overrides/main.html
@@ -213,7 +212,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         return server
 
 
-def log_phases(phases: dict[str, float]) -> None:
+def log_phases(phases: dict[str, Any]) -> None:
     """Each phase's seconds as a line of JSON appended to the file $TRUSTFUND_PHASES names, if any."""
     target = os.environ.get("TRUSTFUND_PHASES")
     if target:

@@ -274,8 +274,8 @@ class Memo:
     def __init__(self, folder: Path | None, limit: int = PAGES_LIMIT) -> None:
         self.folder = folder / "pages" if folder is not None else None
         self.limit = limit
-        self.hits = 0
-        self.misses = 0
+        self.rendered: list[str] = []  # units run in this process, e.g. "zh month test 2026-03"
+        self.replayed: list[str] = []
         self.seconds = 0.0  # spent on keys, reads and writes
         self.digests: dict[Path, str] = {}  # voucher file → its SHA-256, read once a build
         self._compounds: dict[tuple[int, str], str] = {}
@@ -379,19 +379,21 @@ class Memo:
             return None
         return (kind, compound, year.year, year.year in view.budgets, months)
 
-    def run(self, builder: Any, key: str | None, work: Callable[[], object]) -> None:
-        """``work`` on ``builder`` (a SiteBuilder), replayed from the cache when ``key`` was recorded before."""
+    def run(self, builder: Any, label: str, key: str | None, work: Callable[[], object]) -> None:
+        """``work`` on ``builder`` (a SiteBuilder), replayed from the cache when ``key`` was recorded before.
+        ``label`` names the unit in ``rendered`` and ``replayed`` (what this process did, for tests and logs)."""
         if self.folder is None or key is None:
+            self.rendered.append(label)
             work()
             return
         started = time.perf_counter()
         recorded = self.read(key)
         if recorded is not None and self.replay(builder, *recorded):
-            self.hits += 1
+            self.replayed.append(label)
             self.seconds += time.perf_counter() - started
             return
         self.seconds += time.perf_counter() - started
-        self.misses += 1
+        self.rendered.append(label)
         real: Site = builder.site
         notes = len(builder.previews.notes)
         builder.site = fresh = type(real)()
@@ -492,7 +494,8 @@ class Memo:
             total -= size
 
     def summary(self) -> str:
-        return f"rebuild cache: {self.hits} units replayed, {self.misses} rendered, {self.seconds:.2f} s on the cache"
+        return (f"rebuild cache: {len(self.replayed)} units replayed, {len(self.rendered)} rendered, "
+                f"{self.seconds:.2f} s on the cache")
 
 
 _drawn: dict[tuple[str, str], str] = {}

@@ -177,13 +177,13 @@ class SiteBuilder:
         html = self.env.get_template(template).render(w=self.w, glossary=glossary, **values)
         self.site.pages[uri] = Page(page_title, html)
 
-    def memoised(self, inputs: Callable[[], tuple[object, ...] | None], work: Callable[[], object]) -> None:
+    def memoised(self, label: str, inputs: Callable[[], tuple[object, ...] | None], work: Callable[[], object]) -> None:
         """One unit of work (a month page, a year's search index …) through the rebuild cache
         (generator/site/cache.py): replayed without running when ``inputs()`` were seen before."""
         if self.memo is None:
             work()
             return
-        self.memo.run(self, self.memo.key(inputs), work)
+        self.memo.run(self, f"{self.language} {label}", self.memo.key(inputs), work)
 
     def build(self, views: list[CompoundView]) -> Site:
         beside = Beside(self.spool)
@@ -209,10 +209,11 @@ class SiteBuilder:
             for year in view.years.values():
                 items = [item for _, month in sorted(year.months.items()) for item in month.items]
                 if items:
-                    self.memoised(functools.partial(self.year_inputs, view, year, "csv"), functools.partial(
+                    self.memoised(f"csv {view.id} {year.year}", functools.partial(self.year_inputs, view, year, "csv"),
+                                  functools.partial(
                         self.put, self.csv_download(view, year.year),
                         functools.partial(write_transactions_csv, view, items)))
-                self.memoised(functools.partial(self.year_inputs, view, year, "search"),
+                self.memoised(f"search {view.id} {year.year}", functools.partial(self.year_inputs, view, year, "search"),
                               functools.partial(self.search_index, view, year))
             if view.fees is not None and view.fees.unit_pages:
                 self.unit_pages(view, self.compound_name(view))
@@ -378,7 +379,7 @@ class SiteBuilder:
         return self.memo.year_inputs(self, view, year, kind) if self.memo else None
 
     def year_page(self, view: CompoundView, name: str, year: Year) -> None:
-        self.memoised(functools.partial(self.year_inputs, view, year, "year"),
+        self.memoised(f"year {view.id} {year.year}", functools.partial(self.year_inputs, view, year, "year"),
                       functools.partial(self.year_summary, view, name, year))
         if self.writes(urls.year_report(view.id, year.year)):
             year_report_page(self, view, name, year)
@@ -393,7 +394,8 @@ class SiteBuilder:
             if self.memo is None:
                 self.month_page(view, name, month, previous, following)
                 continue
-            self.memoised(functools.partial(self.memo.month_inputs, self, view, month, previous, following),
+            self.memoised(f"month {view.id} {month.year}-{month.month:02d}",
+                          functools.partial(self.memo.month_inputs, self, view, month, previous, following),
                           functools.partial(self.month_page, view, name, month, previous, following))
 
     def year_summary(self, view: CompoundView, name: str, year: Year) -> None:
