@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -40,6 +41,7 @@ from generator.audit.publication import PublicationError, gather
 from generator.books import Books
 from generator.site.beside import BesideError
 from generator.site.cache import Memo, cache_folder
+from generator.site.compiled import building_from, template_cache
 from generator.site.csp import with_policy
 from generator.site.pages import Site, build_site
 from generator.site.theme import STYLESHEETS, ThemeError, overrides_dir
@@ -88,6 +90,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
+        building_from(self.root)  # compiled templates are never kept inside the repository
         config.theme["language"] = self.config.language
         _use_package_theme(config)
         self.cleanup()
@@ -139,6 +142,11 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             self.nav_split = len(nav)
             config.nav = nav + list(self.site.english_nav)  # split again in on_nav, once MkDocs made the pages
         return config
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        if env.bytecode_cache is None:  # the theme's templates compiled once, not on every build
+            env.bytecode_cache = template_cache()
+        return env
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.english_nav = None

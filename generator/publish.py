@@ -37,7 +37,10 @@ class SiteBuildError(Exception):
 
 
 def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries: Path | None = None,
-                    cache: bool = True) -> None:
+                    before_swap: Callable[[], None] | None = None, cache: bool = True) -> None:
+    """Build into a folder beside ``site_dir`` and swap it in; ``before_swap`` may still refuse it (by raising),
+    and then the folder is removed and ``site_dir`` stays as it was. ``cache``: replay and record rendered
+    pages (generator/site/cache.py)."""
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise SiteBuildError(f"no mkdocs.yml in {root}")
@@ -54,6 +57,8 @@ def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries
         plugin.queries = queries
         plugin.use_cache = cache  # the rebuild cache of rendered pages (generator/site/cache.py)
         build(config)
+        if before_swap is not None:
+            before_swap()
     except (PluginError, ConfigurationError, Abort, MkDocsException) as problem:
         shutil.rmtree(staging, ignore_errors=True)
         cause = getattr(plugin, "failure", None) if plugin is not None else None

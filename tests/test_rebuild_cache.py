@@ -13,6 +13,7 @@ import filecmp
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -224,7 +225,7 @@ def test_a_new_commit_keeps_the_pages_and_changes_only_the_footers(books: Books)
 
 
 def test_a_failed_check_is_never_cached_and_never_restored(books: Books) -> None:
-    sites = books.cache / "sites"
+    sites = books.cache / "rebuild" / "sites"
     kept = set(sites.iterdir())
     good = books.folder / "site-1"
     books.repo.journal(FEBRUARY.replace("Expenses:Repairs:Elevator", "Expenses:Unknown"), "2026/02")
@@ -236,10 +237,10 @@ def test_a_failed_check_is_never_cached_and_never_restored(books: Books) -> None
 
 
 def test_a_damaged_entry_is_ignored_and_made_again(books: Books) -> None:
-    for page in (books.cache / "pages").glob("*/*"):  # every recorded unit cut short or altered
+    for page in (books.cache / "rebuild" / "pages").glob("*/*"):  # every recorded unit cut short or altered
         content = page.read_bytes()
         page.write_bytes(content[:-10] + b"<script>x" if len(content) > 10 else b"")
-    for blob in list((books.cache / "blobs").glob("*/*"))[:5]:
+    for blob in list((books.cache / "rebuild" / "blobs").glob("*/*"))[:5]:
         blob.write_bytes(blob.read_bytes() + b"<script>")
     code, site, phases = books.build()  # the site's files no longer match: built again
     assert code == 0
@@ -255,6 +256,45 @@ def test_a_cache_inside_the_repository_is_not_used(books: Books, monkeypatch: py
     code, site, _ = books.build()
     assert code == 0
     assert "inside the repository" in capsys.readouterr().err
-    assert not (inside / "sites").exists() and not (inside / "pages").exists()
+    assert not (inside / "rebuild").exists()
     _, cold, _ = books.build("--no-cache")
     assert differences(site, cold) == []
+
+
+def test_a_month_in_pages_is_replayed_with_its_map_and_the_links_into_it(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A month of 1,400 items is in pages; replayed, its pages, its voucher map and the history and English
+    pages' links to the page holding each voucher (``month_parts``) are as a cold build writes them."""
+    root = tmp_path / "repo"
+    made = subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "synth.py"), "--transactions", "16800",
+                           "--years", "1", "--start-year", "2025", "--out", str(root)],
+                          capture_output=True, text=True, check=False, timeout=300)
+    assert made.returncode == 0, made.stderr
+    for journal in (root / "ledgers" / "bench" / "2025").glob("*.beancount"):
+        if int(journal.stem) > 2:
+            journal.unlink()
+            shutil.rmtree(root / "ledgers" / "bench" / "vouchers" / "2025" / journal.stem, ignore_errors=True)
+    shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(PROJECT / "site_src", root / "site_src")
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "add", "--all")
+    commit = ("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "--quiet", "--no-gpg-sign")
+    git(root, *commit, "-m", "books")
+    log = tmp_path / "phases.jsonl"
+    monkeypatch.setenv("TRUSTFUND_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRUSTFUND_PHASES", str(log))
+
+    def build(site: str, *options: str) -> dict[str, list[str]]:
+        log.unlink(missing_ok=True)
+        assert main(["--root", str(root), "build", "--site-dir", str(tmp_path / site), *options]) == 0
+        return json.loads(log.read_text(encoding="utf-8").splitlines()[-1])  # type: ignore[no-any-return]
+
+    assert "zh month bench 2025-01" in build("first")["rendered"]
+    assert (tmp_path / "first" / "bench" / "2025" / "01" / "2" / "index.html").is_file()  # January is in pages
+    git(root, *commit, "--allow-empty", "-m", "a new commit: the whole site's key changes, no month's")
+    phases = build("cached")
+    assert {"zh month bench 2025-01", "en month bench 2025-01"} <= set(phases["replayed"])
+    build("cold", "--no-cache")
+    assert differences(tmp_path / "cached", tmp_path / "cold") == []
+    history = (tmp_path / "cached" / "bench" / "history" / "index.html").read_text(encoding="utf-8")
+    assert "2025/01/2/#" in history  # a voucher on January's second page is linked there, not to the month

@@ -1,8 +1,8 @@
 """The rebuild cache: built sites and rendered pages kept outside the repository, found by what they were made from.
 
-Two levels, both content-addressed and both kept in the cache folder (``$TRUSTFUND_CACHE``, else
-``$XDG_CACHE_HOME/trustfund`` or ``~/.cache/trustfund``; a folder inside the repository is never used, since
-a pull request could plant entries there):
+Two levels, both content-addressed and both kept in ``rebuild/`` of trustfund's cache folder
+(generator/caches.py: ``$TRUSTFUND_CACHE``, else ``$XDG_CACHE_HOME/trustfund`` or ``~/.cache/trustfund``; a
+folder inside the repository is never used, since a pull request could plant entries there):
 
 - **Sites** (``sites/``, ``blobs/``): ``trustfund build`` hashes every input of a build (``publish.build_inputs``:
   every file under ``ledgers/``, ``budgets/`` and ``notices/``, ``mkdocs.yml`` and the pages and theme
@@ -15,7 +15,11 @@ a pull request could plant entries there):
   the digest of what it reads (``Memo.key``: the view objects it shows, pickled and hashed — never
   unpickled — and the words, links and code it is rendered with) and replayed on the next build whose
   unit has the same inputs, without running it. A new month re-renders its own page, its neighbour's and
-  the pages that summarise the books; the other months are replayed.
+  the pages that summarise the books; the other months are replayed. A unit is recorded as it is rendered,
+  before the rules' verdict on the books (generator/books/verdict.py) is in; that is safe because a unit
+  is only ever replayed inside a build that loads the books and is judged again (``trustfund build``
+  swaps its site in only after the verdict, the plugin alone checks in ``gather``), so a unit recorded in
+  a refused build never stands for a passed check. Only whole sites, stored after the verdict, do.
 
 Every entry carries the SHA-256 of its content and is checked before use; an entry that does not match,
 cannot be read or is cut short is ignored and made again, never trusted. Writes go to a temporary file
@@ -38,7 +42,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import caches
 from generator.books.vouchers import EVIDENCE_SUFFIXES
+from generator.site import urls
 from generator.view import CompoundView, Month, Year
 from generator.view.reports import openings
 
@@ -49,9 +55,10 @@ if TYPE_CHECKING:
 DEPENDENCIES = ("beancount", "mkdocs", "mkdocs-material", "jinja2", "markupsafe", "markdown", "pymdown-extensions",
                 "nh3", "segno", "pillow", "pypdfium2", "pyyaml")
 SITE_HEADER = b"trustfund-site 1\n"
-PAGE_HEADER = b"trustfund-pages 1\n"
+PAGE_HEADER = b"trustfund-pages 2\n"  # 2: a month's pages in ``month_parts``
 DRAWING_HEADER = b"trustfund-drawing 1\n"
 SHEET_SUFFIXES = (".csv",)
+KIND = "rebuild"  # its folder in trustfund's cache folder
 KEEP_SITES = 3  # built sites kept: the last few commits, so a re-run or a revert is a hit
 PAGES_LIMIT = 2_000_000_000  # bytes of recorded pages kept before the least recently used are removed
 
@@ -60,26 +67,11 @@ class CacheError(Exception):
     pass
 
 
-def cache_base() -> Path:
-    chosen = os.environ.get("TRUSTFUND_CACHE")
-    if chosen:
-        return Path(chosen).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base).expanduser() / "trustfund"
-
-
-def cache_folder(roots: Iterable[Path], base: Path | None = None) -> tuple[Path | None, str]:
-    """The cache folder, or None and why it is not used: inside a repository built from, or not writable."""
-    folder = (base or cache_base()).resolve()
-    for root in roots:
-        if folder.is_relative_to(root.resolve()):
-            return None, f"cache: {folder} is inside the repository and is not used; set TRUSTFUND_CACHE to a " \
-                         "folder outside it"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as problem:
-        return None, f"cache: {folder} cannot be made ({problem.strerror}); nothing is reused"
-    return folder, ""
+def cache_folder(roots: Iterable[Path]) -> tuple[Path | None, str]:
+    """The rebuild cache's folder (``rebuild/`` in trustfund's cache folder, generator/caches.py), or None and
+    why it is not used: inside a repository built from, or not possible to make."""
+    folder, why = caches.cache_folder(KIND, roots)
+    return folder, why or ""
 
 
 _code: str | None = None
@@ -363,13 +355,23 @@ class Memo:
         if view.id not in builder.openings:
             builder.openings[view.id] = openings(view)
         evidence = [self.voucher_digest(view, name, EVIDENCE_SUFFIXES) for item in month.items for name in item.evidence]
-        return ("month", compound, digest,
+        parts = builder.month_parts.get(urls.month(view.id, month.year, month.month))  # the English page reads it
+        return ("month", compound, digest, parts,
                 (previous.year, previous.month) if previous else None,
                 (following.year, following.month) if following else None,
                 [queries.get(voucher) for voucher in vouchers],
                 [history.entered.get(voucher) for voucher in vouchers] if history is not None else None,
                 history.closure_of(month.year, month.month) if history is not None else None,
                 evidence, builder.openings[view.id].get((month.year, month.month)))
+
+    def search_inputs(self, builder: Any, view: CompoundView) -> tuple[object, ...] | None:
+        """A compound's search index: every month's records and the term shards over all of them."""
+        compound = self.compound_inputs(builder, view)
+        months = [(number, self.month_digest(view, month)) for _, year in sorted(view.years.items())
+                  for number, month in sorted(year.months.items())]
+        if compound is None or any(digest is None for _, digest in months):
+            return None
+        return ("search", compound, sorted(view.years), months)
 
     def year_inputs(self, builder: Any, view: CompoundView, year: Year, kind: str) -> tuple[object, ...] | None:
         """A year's summary page, search index or download: its months, and whether it has a budget."""
@@ -396,6 +398,7 @@ class Memo:
         self.rendered.append(label)
         real: Site = builder.site
         notes = len(builder.previews.notes)
+        parts = set(builder.month_parts)
         builder.site = fresh = type(real)()
         try:
             work()
@@ -404,7 +407,8 @@ class Memo:
         real.pages.update(fresh.pages)
         real.files.update(fresh.files)
         started = time.perf_counter()
-        self.write(key, fresh, builder.previews.notes[notes:])
+        self.write(key, fresh, builder.previews.notes[notes:],
+                   {folder: pages for folder, pages in builder.month_parts.items() if folder not in parts})
         self.seconds += time.perf_counter() - started
 
     def _path(self, key: str) -> Path:
@@ -441,9 +445,12 @@ class Memo:
                 files.append((uri, body[at:at + size]))
                 at += size
             notes = [str(note) for note in listing["notes"]]
+            # A month in pages: where each of its vouchers and categories is (the history and English pages link there).
+            parts = {str(folder): {str(anchor): str(page) for anchor, page in pages.items()}
+                     for folder, pages in listing["month_parts"].items()}
             if at != len(body):
                 return False
-        except (KeyError, TypeError, ValueError, UnicodeDecodeError):
+        except (KeyError, TypeError, ValueError, UnicodeDecodeError, AttributeError):
             return False
         for uri, page in pages:
             builder.site.pages[uri] = page
@@ -456,11 +463,12 @@ class Memo:
             path.write_bytes(content)
             builder.site.files[uri] = path
         builder.previews.notes.extend(notes)
+        builder.month_parts.update(parts)
         return True
 
-    def write(self, key: str, site: Site, notes: list[str]) -> None:
+    def write(self, key: str, site: Site, notes: list[str], month_parts: dict[str, dict[str, str]]) -> None:
         parts: list[bytes] = []
-        listing: dict[str, Any] = {"pages": [], "files": [], "notes": notes}
+        listing: dict[str, Any] = {"pages": [], "files": [], "notes": notes, "month_parts": month_parts}
         try:
             for uri, page in site.pages.items():
                 html = page.html.encode("utf-8")
