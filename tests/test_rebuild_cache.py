@@ -293,7 +293,7 @@ def test_a_month_in_pages_is_replayed_with_its_map_and_the_links_into_it(tmp_pat
     assert (tmp_path / "first" / "bench" / "2025" / "01" / "2" / "index.html").is_file()  # January is in pages
     git(root, *commit, "--allow-empty", "-m", "a new commit: the whole site's key changes, no month's")
     phases = build("cached")
-    assert {"zh month bench 2025-01", "en month bench 2025-01"} <= set(phases["replayed"])
+    assert "zh month bench 2025-01" in phases["replayed"]
     build("cold", "--no-cache")
     assert differences(tmp_path / "cached", tmp_path / "cold") == []
     history = (tmp_path / "cached" / "bench" / "history" / "index.html").read_text(encoding="utf-8")
