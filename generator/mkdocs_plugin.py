@@ -17,7 +17,10 @@ header's switch to the page's version in the other language.
 from __future__ import annotations
 
 import datetime
+import json
+import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +40,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.audit.publication import PublicationError, gather
 from generator.books import Books
 from generator.site.beside import BesideError
+from generator.site.cache import Memo, cache_folder
 from generator.site.compiled import building_from, template_cache
 from generator.site.csp import with_policy
 from generator.site.pages import Site, build_site
@@ -66,6 +70,8 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         self.english_nav: Navigation | None = None  # the English pages' navigation, split off in on_nav
         self.nav_split = 0  # how many of the navigation's top entries are the root language's
         self.files: Files | None = None  # the build's files, for the switch's address
+        self.use_cache = True  # the rebuild cache of rendered pages; `trustfund build --no-cache` turns it off
+        self.phases: dict[str, Any] = {}  # seconds per phase, logged to $TRUSTFUND_PHASES (benchmarks/rebuild.py)
 
     def cleanup(self) -> None:
         if self.spool is not None:
@@ -74,6 +80,9 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.cleanup()
+        if "mkdocs" in self.phases:  # started at the end of on_config
+            self.phases["mkdocs"] = time.perf_counter() - self.phases["mkdocs"]
+        log_phases(self.phases)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.failure = error  # MkDocs only logs it and raises "Aborted with a BuildError!"
@@ -90,19 +99,31 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         # at 100k transactions. It is removed after the build.
         Path(config.site_dir).mkdir(parents=True, exist_ok=True)
         self.spool = tempfile.TemporaryDirectory(prefix=".trustfund-spool-", dir=config.site_dir)
+        started = time.perf_counter()
         try:
             queries = self.queries or self.root / self.config.queries
             publication = gather(self.root, self.checked, queries if queries.exists() else None)
         except PublicationError as problem:
             self.cleanup()
             raise PluginError(f"trustfund: {problem}") from None
+        folder, why = cache_folder([self.root]) if self.use_cache else (None, "")
+        memo = Memo(folder)  # without a folder, it only runs each unit (and counts it)
+        if why:
+            log.info(why)
+        rendering = time.perf_counter()
         try:
             self.site = build_site(publication.views, self.config.language, config.repo_url, Path(self.spool.name),
                                    publication.histories, publication.provenance, datetime.date.today(),
-                                   config.site_url or None, self.config.english)
+                                   config.site_url or None, self.config.english, memo)
         except BesideError as problem:  # e.g. the disk filled up while the downloads were written
             self.cleanup()
             raise PluginError(f"trustfund: {problem}") from None
+        self.phases = {"gather": rendering - started, "render": time.perf_counter() - rendering,
+                       "mkdocs": time.perf_counter()}
+        if folder is not None:
+            log.info(memo.summary())
+            self.phases |= {"rendered": memo.rendered, "replayed": memo.replayed}
+            memo.prune()
         self.checked = None  # a rebuild under `serve` reloads the books
         config.extra["trustfund"] = dict(self.site.head)  # the feed and share image, for overrides/main.html
         if self.site.english:
@@ -197,6 +218,14 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server
+
+
+def log_phases(phases: dict[str, Any]) -> None:
+    """Each phase's seconds as a line of JSON appended to the file $TRUSTFUND_PHASES names, if any."""
+    target = os.environ.get("TRUSTFUND_PHASES")
+    if target:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(json.dumps(phases) + "\n")
 
 
 def _navigation(items: list[Any], homepage: Page | None = None) -> Navigation:

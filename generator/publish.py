@@ -23,6 +23,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, PluginError
 
+from generator.audit.git import Git, GitError
 from generator.books import Books
 from generator.books.lint import lint_compound
 from generator.findings import Finding, from_error
@@ -36,9 +37,10 @@ class SiteBuildError(Exception):
 
 
 def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries: Path | None = None,
-                    before_swap: Callable[[], None] | None = None) -> None:
+                    before_swap: Callable[[], None] | None = None, cache: bool = True) -> None:
     """Build into a folder beside ``site_dir`` and swap it in; ``before_swap`` may still refuse it (by raising),
-    and then the folder is removed and ``site_dir`` stays as it was."""
+    and then the folder is removed and ``site_dir`` stays as it was. ``cache``: replay and record rendered
+    pages (generator/site/cache.py)."""
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise SiteBuildError(f"no mkdocs.yml in {root}")
@@ -53,6 +55,7 @@ def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries
             raise SiteBuildError("mkdocs.yml does not enable the trustfund plugin")
         plugin.checked = books
         plugin.queries = queries
+        plugin.use_cache = cache  # the rebuild cache of rendered pages (generator/site/cache.py)
         build(config)
         if before_swap is not None:
             before_swap()
@@ -64,6 +67,48 @@ def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, site_dir)
+
+
+BOOKS_FOLDERS = ("ledgers", "budgets", "notices")
+
+
+def build_inputs(root: Path, queries: Path | None) -> tuple[list[Path], str]:
+    """What a build of the site at ``root`` reads besides the code, for the rebuild cache's key: the folders
+    (the books, the site's pages and theme overrides as mkdocs.yml names them) and the files (mkdocs.yml, the
+    queries snapshot) to hash, and, as text, the commit the footer names and every tag with what it points at
+    (closed months)."""
+    folders = [root / folder for folder in BOOKS_FOLDERS]
+    files = [root / "mkdocs.yml", *([queries] if queries is not None else [])]
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        config = load_config(config_file=str(root / "mkdocs.yml"))
+        folders += [Path(config.docs_dir)] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
+    except (ConfigurationError, Abort, MkDocsException, OSError):
+        folders.append(root / "site_src")
+    git = Git(root)
+    try:
+        head = git.run("rev-parse", "--verify", "--quiet", "HEAD", check=False).stdout.strip()
+        tags = git.run("for-each-ref", "--format=%(refname)%09%(objectname)%09%(*objectname)", "refs/tags",
+                       check=False).stdout
+    except GitError:
+        head, tags = "", ""
+    return [*folders, *files], f"head {head or '-'}\ntags\n{tags}"
+
+
+def replace_site(site_dir: Path, fill: Callable[[Path], bool]) -> bool:
+    """A site that ``fill`` writes into an empty folder put in place of ``site_dir`` as a build's is (the old one
+    removed only once the new one is there); False, and ``site_dir`` unchanged, when ``fill`` says it could not."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    try:
+        if not fill(staging):
+            shutil.rmtree(staging, ignore_errors=True)
+            return False
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, site_dir)
+    return True
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

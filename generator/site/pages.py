@@ -32,6 +32,7 @@ from generator.books.trustee import Allowance
 from generator.money import parse_amount, share
 from generator.site import charts, search, urls
 from generator.site.beside import Beside
+from generator.site.cache import Memo
 from generator.site.csp import policy as csp_policy
 from generator.site.compiled import template_cache
 from generator.site.downloads import file_size, ledger_groups, member_name, write_ledger_zip, write_transactions_zip
@@ -162,6 +163,7 @@ class SiteBuilder:
         self.site_url: str | None = None  # the site's public address (mkdocs.yml site_url), for QR codes
         self.openings: dict[str, dict[tuple[int, int], Decimal]] = {}  # each compound's fund at each month's start
         self.written: dict[str, int] = {}  # the files written beside the pages (generator/site/beside.py): sizes
+        self.memo: Memo | None = None  # the rebuild cache: units of work replayed when their inputs are unchanged
         # The paginated months: a month's folder → each voucher's and category anchor's page folder (month_page).
         self.month_parts: dict[str, dict[str, str]] = {}
 
@@ -202,6 +204,14 @@ class SiteBuilder:
         html = self.env.get_template(template).render(w=self.w, glossary=glossary, **values)
         self.site.pages[uri] = Page(page_title, html)
 
+    def memoised(self, label: str, inputs: Callable[[], tuple[object, ...] | None], work: Callable[[], object]) -> None:
+        """One unit of work (a month page, a year's search index …) through the rebuild cache
+        (generator/site/cache.py): replayed without running when ``inputs()`` were seen before."""
+        if self.memo is None:
+            work()
+            return
+        self.memo.run(self, f"{self.language} {label}", self.memo.key(inputs), work)
+
     def build(self, views: list[CompoundView]) -> Site:
         beside = Beside(self.spool)
         beside.start(lambda: self.files_beside(views))
@@ -227,11 +237,14 @@ class SiteBuilder:
             for year in view.years.values():
                 items = [item for _, month in sorted(year.months.items()) for item in month.items]
                 if items:
-                    self.put_binary(self.csv_download(view, year.year),
-                                    functools.partial(write_transactions_zip, view, year.year, items))
+                    self.memoised(f"csv {view.id} {year.year}", functools.partial(self.year_inputs, view, year, "csv"),
+                                  functools.partial(
+                        self.put_binary, self.csv_download(view, year.year),
+                        functools.partial(write_transactions_zip, view, year.year, items)))
             for group, files in self.ledger_archives(view).items():
                 self.put_binary(self.ledger_download(view, group), functools.partial(write_ledger_zip, files))
-            self.search_index(view)
+            self.memoised(f"search {view.id}", functools.partial(self.search_inputs, view),
+                          functools.partial(self.search_index, view))
             if view.fees is not None and view.fees.unit_pages:
                 self.unit_pages(view, self.compound_name(view))
         return {uri: self.size(uri) for uri in self.site.files if uri not in before}
@@ -403,7 +416,34 @@ class SiteBuilder:
                               [m["short"] for m in months], [m["income"] for m in months],
                               [m["spending"] for m in months], self.w("income"), self.w("spending"), money)
 
+    def year_inputs(self, view: CompoundView, year: Year, kind: str) -> tuple[object, ...] | None:
+        return self.memo.year_inputs(self, view, year, kind) if self.memo else None
+
+    def search_inputs(self, view: CompoundView) -> tuple[object, ...] | None:
+        return self.memo.search_inputs(self, view) if self.memo else None
+
     def year_page(self, view: CompoundView, name: str, year: Year) -> None:
+        self.memoised(f"year {view.id} {year.year}", functools.partial(self.year_inputs, view, year, "year"),
+                      functools.partial(self.year_summary, view, name, year))
+        if self.writes(urls.year_report(view.id, year.year)):
+            year_report_page(self, view, name, year)
+        ordered = [year.months[n] for n in sorted(year.months)]
+        for index, month in enumerate(ordered):
+            previous, following = ordered[index - 1] if index else None, ordered[index + 1] \
+                if index + 1 < len(ordered) else None
+            # The report apart from its month: it carries the commit and the books' last date, which change
+            # with every new month, while the month's own page does not.
+            if self.writes(urls.report(view.id, month.year, month.month)):
+                month_report_page(self, view, name, month)
+            if self.memo is None:
+                self.month_page(view, name, month, previous, following)
+                continue
+            self.memoised(f"month {view.id} {month.year}-{month.month:02d}",
+                          functools.partial(self.memo.month_inputs, self, view, month, previous, following),
+                          functools.partial(self.month_page, view, name, month, previous, following))
+
+    def year_summary(self, view: CompoundView, name: str, year: Year) -> None:
+        """The year's page: income and spending by category, month by month."""
         here = urls.year(view.id, year.year)
         months = self.month_rows(view, year, here)
         numbers = sorted(year.months)
@@ -418,12 +458,6 @@ class SiteBuilder:
                     months=months, matrix=matrix, monthly_chart=self.monthly_chart(year, months),
                     budget_link=rel(here, urls.budget(view.id, year.year)) if year.year in view.budgets else None,
                     report_link=rel(here, urls.year_report(view.id, year.year)))
-        if self.writes(urls.year_report(view.id, year.year)):
-            year_report_page(self, view, name, year)
-        ordered = [year.months[n] for n in numbers]
-        for index, month in enumerate(ordered):
-            self.month_page(view, name, month, ordered[index - 1] if index else None,
-                            ordered[index + 1] if index + 1 < len(ordered) else None)
 
     def month_page(self, view: CompoundView, name: str, month: Month, previous: Month | None,
                    following: Month | None) -> None:
@@ -455,7 +489,6 @@ class SiteBuilder:
 
         label = self.w.month(month.year, month.month)
         closed = self.closed_text(view, month.year, month.month)
-        month_report_page(self, view, name, month)
         sections = self.month_sections(view, month, items, currency)
         values = dict(name=name, month=month, items=items, closed=closed, ask=self.ask_panel(view, name, "query"),
                       by_date=len(items) <= BY_DATE_LIMIT, pager=None)
@@ -1306,7 +1339,7 @@ class EnglishPart(SiteBuilder):
 def build_site(views: list[CompoundView], language: str, repo_url: str | None, spool: Path | None = None,
                histories: dict[str, History | None] | None = None,
                provenance: Provenance | None = None, built: datetime.date | None = None,
-               site_url: str | None = None, english: bool = True) -> Site:
+               site_url: str | None = None, english: bool = True, memo: Memo | None = None) -> Site:
     """Every page and file of the site, with its navigation and footer, from the owners' views of the books.
 
     A Chinese site (``language`` zh) has English pages beside it under ``urls.ENGLISH`` unless ``english`` is
@@ -1314,6 +1347,7 @@ def build_site(views: list[CompoundView], language: str, repo_url: str | None, s
     previews = Previews.for_books(sorted({view.compound.root for view in views}))
     builder = SiteBuilder(language, repo_url, spool, histories, previews)
     builder.site_url = site_url
+    builder.memo = memo
     builder.provenance = builder.footer(provenance or Provenance(None, None), built or datetime.date.today())
     builder.provenance_text = builder.provenance_line(provenance or Provenance(None, None),
                                                       built or datetime.date.today())
@@ -1348,6 +1382,7 @@ def english_part(site: Site, chinese: SiteBuilder, views: list[CompoundView], pr
     part.openings = chinese.openings  # each compound's month openings, found once
     part.month_parts = chinese.month_parts  # the pages of the months in pages, for links to their categories
     part.written = chinese.written  # the downloads and their sizes
+    part.memo = chinese.memo
     part.provenance = part.footer(provenance, built)
     with urls.writing_english():
         pages = part.build(views).pages
