@@ -17,6 +17,8 @@ header's switch to the page's version in the other language.
 from __future__ import annotations
 
 import datetime
+import gzip
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -28,17 +30,20 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_datetime
 from mkdocs.utils.templates import TemplateContext
 
 from generator.audit.publication import PublicationError, gather
-from generator.books import Books
+from generator.books import Books, compound_ids
 from generator.site.beside import BesideError
 from generator.site.csp import with_policy
-from generator.site.pages import Site, build_site
+from generator.site.pages import District, Site, build_site
+from generator.site.parts import Manifest, manifest_of, owner, part_district
 from generator.site.theme import STYLESHEETS, ThemeError, overrides_dir
+from generator.view import Provenance
 
 log = get_plugin_logger(__name__)
 
@@ -64,6 +69,14 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         self.english_nav: Navigation | None = None  # the English pages' navigation, split off in on_nav
         self.nav_split = 0  # how many of the navigation's top entries are the root language's
         self.files: Files | None = None  # the build's files, for the switch's address
+        # A district in parts (generator/site/parts.py), set by generator/publish.py: the compound whose part is
+        # built (its manifest is left here), or the parts' manifests whose shared pages are assembled.
+        self.part: str | None = None
+        self.manifest: Manifest | None = None
+        self.assembling: list[Manifest] | None = None
+        self.reference: Manifest | None = None  # the part whose commit and build date the shared pages print
+        self.compounds: list[str] = []  # every compound of the site, in order
+        self.env: Any = None  # the theme's templates, for the assembled site's sitemap
 
     def cleanup(self) -> None:
         if self.spool is not None:
@@ -71,7 +84,32 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             self.spool = None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.assembling is not None and self.files is not None:
+            self.assembled_sitemap(config, self.files, self.assembling)
         self.cleanup()
+
+    def assembled_sitemap(self, config: MkDocsConfig, files: Files, parts: list[Manifest]) -> None:
+        """The sitemap of the whole district, as MkDocs writes it for a whole build (its own template): the shared
+        pages, then each part's pages in their order; every page last modified on the parts' build date."""
+        from mkdocs.commands.build import get_context
+
+        shared = self.reference or parts[0]
+        listed = list(files.documentation_pages())
+        for file in listed:
+            if file.page is not None:
+                file.page.update_date = shared.built
+        for manifest in parts:
+            for uri in manifest.pages:
+                listed.append(File.generated(config, uri, content=""))
+                Page(None, listed[-1], config).update_date = manifest.built
+        xml = self.env.get_template("sitemap.xml").render(**get_context(_navigation([]), listed, config))
+        target = Path(config.site_dir) / "sitemap.xml"
+        target.write_bytes(xml.encode("utf-8"))
+        newest = datetime.datetime.fromisoformat(max(manifest.built for manifest in parts))
+        stamp = int(newest.replace(tzinfo=datetime.UTC).timestamp())  # as MkDocs dates its own
+        with target.with_name("sitemap.xml.gz").open("wb") as out, \
+                gzip.GzipFile(fileobj=out, filename=str(target) + ".gz", mode="wb", mtime=stamp) as packed:
+            packed.write(xml.encode("utf-8"))
 
     def on_build_error(self, *, error: Exception) -> None:
         self.failure = error  # MkDocs only logs it and raises "Aborted with a BuildError!"
@@ -87,19 +125,37 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         # at 100k transactions. It is removed after the build.
         Path(config.site_dir).mkdir(parents=True, exist_ok=True)
         self.spool = tempfile.TemporaryDirectory(prefix=".trustfund-spool-", dir=config.site_dir)
-        try:
-            queries = self.queries or self.root / self.config.queries
-            publication = gather(self.root, self.checked, queries if queries.exists() else None)
-        except PublicationError as problem:
-            self.cleanup()
-            raise PluginError(f"trustfund: {problem}") from None
+        built = build_date()
+        district: District | None = None
+        if self.assembling is not None:  # the shared pages of a district's parts: no books are read
+            first = self.reference or self.assembling[0]
+            publication = gather(self.root, {})
+            publication.provenance = Provenance(first.commit, first.commit_time)
+            built = datetime.date.fromisoformat(first.built)
+            district = District(first.listings, [m.cards for m in self.assembling],
+                                sorted((e for m in self.assembling for e in m.feed), key=lambda e: (e.updated, e.link),
+                                       reverse=True))
+            self.compounds = [listing.id for listing in first.listings]
+        else:
+            try:
+                queries = self.queries or self.root / self.config.queries
+                publication = gather(self.root, self.checked, queries if queries.exists() else None, self.part)
+            except PublicationError as problem:
+                self.cleanup()
+                raise PluginError(f"trustfund: {problem}") from None
+            self.compounds = compound_ids(self.root)
+            if self.part is not None:
+                district = part_district(self.root, publication.views, self.compounds)
         try:
             self.site = build_site(publication.views, self.config.language, config.repo_url, Path(self.spool.name),
-                                   publication.histories, publication.provenance, datetime.date.today(),
-                                   config.site_url or None, self.config.english)
+                                   publication.histories, publication.provenance, built,
+                                   config.site_url or None, self.config.english, district)
         except BesideError as problem:  # e.g. the disk filled up while the downloads were written
             self.cleanup()
             raise PluginError(f"trustfund: {problem}") from None
+        if self.part is not None and district is not None:
+            self.manifest = manifest_of(self.site, publication.views[0], district, publication.provenance,
+                                        built.isoformat(), config.site_url or None)
         self.checked = None  # a rebuild under `serve` reloads the books
         config.extra["trustfund"] = dict(self.site.head)  # the feed and share image, for overrides/main.html
         if self.site.english:
@@ -145,15 +201,30 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
-        for uri, page in self.site.pages.items():
+        compounds = set(self.compounds)
+        # The pages in the order of their compounds (the shared ones first), as a district's assembly lists them
+        # in the sitemap (generator/site/parts.py). Sorting is stable: each compound's pages keep their order.
+        for uri, page in sorted(self.site.pages.items(), key=lambda kept: _group(owner(kept[0], compounds))):
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
+            if not self.builds(uri):
+                continue
             # MkDocs and the theme print titles without escaping, so a title from the books is escaped here.
             stub = f"---\ntitle: {_yaml_quote(str(escape(page.title)))}\n---\n"
             files.append(File.generated(config, uri, content=stub))
+        if self.part is not None or self.assembling is not None:
+            # Hand-written pages (about.md) are built by parts too, though only the assembly's are kept: the
+            # navigation names them by the title their text gives them.
+            # Every page of the navigation that is built elsewhere (in another part, or by the assembly) stands in
+            # the navigation as MkDocs' own page, but is not built: the links every page carries come out the same.
+            for uri in _nav_targets(config.nav or []):
+                if files.get_file_from_path(uri) is None:
+                    files.append(File.generated(config, uri, content="", inclusion=InclusionLevel.EXCLUDED))
         spool = Path(self.spool.name) if self.spool else None
         for uri, content in self.site.files.items():
+            if not self.builds(uri):
+                continue
             if isinstance(content, bytes):
                 files.append(File.generated(config, uri, content=content))
                 continue
@@ -166,6 +237,19 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         log.info(f"{len(self.site.pages)} pages and {len(self.site.files)} files")
         self.files = files
         return files
+
+    def builds(self, uri: str) -> bool:
+        """Whether this build writes the page or file at ``uri``: a part only its compound's, an assembly only
+        the shared ones, a whole build everything."""
+        if self.part is not None:
+            return owner(uri, self.compounds) == self.part
+        if self.assembling is not None:
+            return owner(uri, self.compounds) is None
+        return True
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        self.env = env
+        return env
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.site.pages.get(page.file.src_uri) if self.site else None
@@ -189,6 +273,31 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server
+
+
+def build_date() -> datetime.date:
+    """The date every page's footer prints: today, or the day of ``SOURCE_DATE_EPOCH`` (as MkDocs' sitemap), so
+    that a district's parts built by jobs of one run print the same date."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return get_build_datetime().date()
+    return datetime.date.today()
+
+
+def _group(compound: str | None) -> tuple[bool, str]:
+    return compound is not None, compound or ""
+
+
+def _nav_targets(items: list[Any]) -> list[str]:
+    """Every page (Markdown source) the configured navigation names."""
+    found: list[str] = []
+    for item in items:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            if isinstance(value, str):
+                found.append(value)
+            elif isinstance(value, list):
+                found += _nav_targets(value)
+    return found
 
 
 def _navigation(items: list[Any], homepage: Page | None = None) -> Navigation:
