@@ -8,6 +8,12 @@ Markdown stubs in ``on_files`` and get their HTML in ``on_page_content``,
 after Python-Markdown, so thousands of table rows never pass through it.
 Nothing generated is written into ``site_src/``.
 
+A district's site may be built in parts (generator/district.py): with
+``part`` set, only that compound's books are read and only its pages and
+files are written, every other page of the navigation standing in it as an
+excluded page; with ``assembling`` set, no books are read and only the shared
+pages are written, from the parts' manifests (generator/site/parts.py).
+
 A Chinese site has English pages beside it under ``en/`` (``english: false``
 turns them off). Each page is rendered in its own language: the theme's words
 (``theme.language``), ``<html lang>``, the navigation, the footer, and the
@@ -41,7 +47,7 @@ from generator.books import Books, compound_ids
 from generator.site.beside import BesideError
 from generator.site.csp import with_policy
 from generator.site.pages import District, Site, build_site
-from generator.site.parts import Manifest, manifest_of, owner, part_district
+from generator.site.parts import Manifest, PartError, assembled, manifest_of, owner, part_district
 from generator.site.theme import STYLESHEETS, ThemeError, overrides_dir
 from generator.view import Provenance
 
@@ -129,13 +135,16 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         district: District | None = None
         if self.assembling is not None:  # the shared pages of a district's parts: no books are read
             first = self.reference or self.assembling[0]
+            try:
+                district = assembled(self.assembling, first, config.site_url or None, self.config.language,
+                                     self.config.english)
+            except PartError as problem:
+                self.cleanup()
+                raise PluginError(f"trustfund: {problem}") from None
             publication = gather(self.root, {})
             publication.provenance = Provenance(first.commit, first.commit_time)
             built = datetime.date.fromisoformat(first.built)
-            district = District(first.listings, [m.cards for m in self.assembling],
-                                sorted((e for m in self.assembling for e in m.feed), key=lambda e: (e.updated, e.link),
-                                       reverse=True))
-            self.compounds = [listing.id for listing in first.listings]
+            self.compounds = [listing.id for listing in district.listings]
         else:
             try:
                 queries = self.queries or self.root / self.config.queries

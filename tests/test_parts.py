@@ -207,9 +207,17 @@ def test_a_part_built_on_another_day_mixes_stamps_and_is_kept_only_when_asked(
             continue
         first = (district[EXAMPLES[1]] / "site" / path.relative_to(later / "site")).read_bytes()
         stamps += first.count(STAMP_ZH) + first.count(STAMP_EN)
-        assert path.read_bytes() == first.replace(STAMP_ZH, STAMP_ZH.replace("21".encode(), b"22")).replace(
+        assert path.read_bytes() == first.replace(STAMP_ZH, STAMP_ZH.replace(b"21", b"22")).replace(
             STAMP_EN, STAMP_EN.replace(b"21", b"22")), path
     assert stamps > 100
+
+
+def test_a_part_built_for_another_site_is_refused(district: dict[str, Path], tmp_path: Path) -> None:
+    other = copy_part(district, EXAMPLES[1], tmp_path / "other")
+    edit_manifest(other, set_key("site_url", "https://elsewhere.example/"))
+    code, err = run("assemble", str(district[EXAMPLES[0]]), str(other), "--site-dir", str(tmp_path / "site"))
+    assert code == 2 and f"the part of {EXAMPLES[1]} was built for another site" in err, err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "site").exists()
 
 
 def test_names_from_a_part_are_escaped_on_the_shared_pages(district: dict[str, Path], tmp_path: Path) -> None:

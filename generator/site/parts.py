@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import json
 import re
+import sys
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -64,12 +66,21 @@ class Manifest:
     pages: list[str]  # the part's pages (Markdown sources), in the order the whole site's build lists them
 
 
+RENDERERS = ("mkdocs", "mkdocs-material", "Jinja2", "Markdown", "MarkupSafe", "beancount")
+
+
 @functools.cache
 def code_version() -> str:
-    """The digest of the trustfund code that renders a site (every file of the package): parts assembled
-    into one site must all have been rendered by the same code, or their pages would not match."""
+    """The digest of the code that renders a site — every file of the trustfund package, and the versions of
+    Python and of the packages that write its pages: parts assembled into one site must all have been rendered
+    by the same code, or their pages would not match."""
     package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"python {sys.version_info[:2]}".encode())
+    for name in RENDERERS:
+        try:
+            digest.update(f"{name} {importlib.metadata.version(name)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name} none\0".encode())
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
             digest.update(path.relative_to(package).as_posix().encode() + b"\0")
@@ -104,6 +115,20 @@ def manifest_of(site: Site, view: CompoundView, district: District, provenance: 
     return Manifest(view.id, code_version(), provenance.commit, provenance.commit_time, built, site.language,
                     site.english, site_url, district.listings, cards, feed,
                     [uri for uri in site.pages if owned(uri, view.id)])
+
+
+def assembled(parts: list[Manifest], reference: Manifest, site_url: str | None, language: str,
+              english: bool) -> District:
+    """What the shared pages show of the parts (in the navigation's order): the navigation of ``reference``
+    (the part whose stamps they print), every part's front page row, every feed entry, newest first. A part
+    built for another site (its address, language or English pages) is refused."""
+    for manifest in parts:
+        if (manifest.site_url, manifest.language, manifest.english) != (site_url, language, english):
+            raise PartError(f"the part of {manifest.compound} was built for another site (site_url, language or "
+                            "english pages in mkdocs.yml); rebuild it with this repository's mkdocs.yml")
+    feed = sorted((entry for manifest in parts for entry in manifest.feed), key=lambda entry: (entry.updated,
+                                                                                             entry.link), reverse=True)
+    return District(reference.listings, [manifest.cards for manifest in parts], feed)
 
 
 def to_json(manifest: Manifest) -> str:
