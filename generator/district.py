@@ -13,6 +13,7 @@ whole in, as ``trustfund build`` does: a failure leaves the old site.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -56,7 +57,7 @@ def build_part_into(root: Path, part_dir: Path, compound: str, books: Books, que
 def check_parts(part_dirs: list[Path], keep_older: bool = False) -> tuple[list[Manifest], Manifest, list[str]]:
     """The parts' manifests in the navigation's order, the part whose commit and build date the shared pages
     print, and notes for the log (older parts kept). PartError, in one line, for a part that cannot be joined:
-    a malformed manifest, a file outside its compound's folders or not a plain file, two parts of a compound,
+    a malformed manifest, a part without its site folder, two parts of a compound,
     parts from another trustfund, parts from different commits or build dates (unless ``keep_older``), parts
     that disagree on the navigation, a compound of the navigation without a part."""
     if not part_dirs:
@@ -71,7 +72,9 @@ def check_parts(part_dirs: list[Path], keep_older: bool = False) -> tuple[list[M
         if manifest.code != code_version():
             raise PartError(f"{folder}: built by other trustfund code ({manifest.code[:12]}, this is "
                             f"{code_version()[:12]}); build every part and assemble them with the same trustfund")
-        _check_files(folder, manifest)
+        if (folder / SITE).is_symlink() or not (folder / SITE).is_dir():
+            raise PartError(f"{folder}: no {SITE}/ folder; a part is what `trustfund build --compound ID --part DIR` "
+                            "wrote")
         manifests[manifest.compound], folders[manifest.compound] = manifest, folder
     # The newest build is the site's: its commit and date are printed on the shared pages.
     reference = max(manifests.values(), key=lambda m: (m.commit_time or "", m.built, m.commit or ""))
@@ -100,34 +103,45 @@ def check_parts(part_dirs: list[Path], keep_older: bool = False) -> tuple[list[M
     return [manifests[compound] for compound in listed], reference, notes
 
 
-def _check_files(folder: Path, manifest: Manifest) -> None:
-    """Every file of a part lies in its compound's own folders and is a plain file; every page it lists exists."""
+def _place(folder: Path, manifest: Manifest, staging: Path) -> None:
+    """A part's files put into the new site, checked on the way (one walk, as a district has hundreds of
+    thousands of files): each lies in its compound's own folders and is a plain file or folder (no link), takes
+    no place of the shared site, and every page the manifest lists is there."""
     site = folder / SITE
-    if site.is_symlink() or not site.is_dir():
-        raise PartError(f"{folder}: no {SITE}/ folder; a part is what `trustfund build --compound ID --part DIR` wrote")
+    own = (manifest.compound, urls.ENGLISH + manifest.compound)
     for directory, folders, files in os.walk(site):
+        here = Path(directory)
+        prefix = here.relative_to(site).as_posix() + "/"
         for name in [*folders, *files]:
-            path = Path(directory) / name
-            relative = path.relative_to(site).as_posix()
+            path, relative = here / name, (prefix + name).removeprefix("./")
             mode = path.lstat().st_mode
-            inside = owned(relative + ("/" if stat.S_ISDIR(mode) else ""), manifest.compound) or \
-                relative == urls.ENGLISH.rstrip("/") or relative == manifest.compound
+            inside = owned(relative + "/", manifest.compound) or relative in (urls.ENGLISH.rstrip("/"),
+                                                                              manifest.compound) \
+                if stat.S_ISDIR(mode) else owned(relative, manifest.compound)
             if not inside:
                 raise PartError(f"{folder}: {SITE}/{relative} lies outside {manifest.compound}/ and "
                                 f"{urls.ENGLISH}{manifest.compound}/; a part holds only its compound's pages — "
                                 "rebuild it")
-            if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+            if stat.S_ISREG(mode):
+                _link_or_copy(str(path), str(staging / relative))
+            elif not stat.S_ISDIR(mode):
                 raise PartError(f"{folder}: {SITE}/{relative} is not a plain file or folder (a link?); "
                                 "rebuild the part")
+            elif relative in own and (staging / relative).exists():
+                raise PartError(f"{folder}: {relative}/ would replace a page or file of the shared site; a compound "
+                                "may not take that name")
+            else:
+                (staging / relative).mkdir(exist_ok=relative not in own)
     for uri in manifest.pages:
-        if not (site / uri.removesuffix("index.md") / "index.html").is_file():
+        if not (staging / uri.removesuffix("index.md") / "index.html").is_file():
             raise PartError(f"{folder}: the manifest lists {uri}, but {SITE}/ has no page for it; rebuild the part")
 
 
 def assemble_into(root: Path, part_dirs: list[Path], site_dir: Path, keep_older: bool = False) -> list[str]:
     """Join the parts into one site at ``site_dir``: the shared pages (front page, glossary, 404, sitemap,
     feed, theme) drawn from their manifests, each part's folders put in place beside them, then the whole swapped
-    in; on any failure the old site stays as it was. Notes for the log."""
+    in; on any failure the old site stays as it was — a part's file outside its compound's folders, or a
+    link, is refused as it is put in place. Notes for the log."""
     manifests, reference, notes = check_parts(part_dirs, keep_older)
     folders = {read_manifest(folder / MANIFEST).compound: folder for folder in part_dirs}
 
@@ -139,15 +153,7 @@ def assemble_into(root: Path, part_dirs: list[Path], site_dir: Path, keep_older:
     run_mkdocs(root, staging, staging, hand_over)
     try:
         for manifest in manifests:
-            source = folders[manifest.compound] / SITE
-            for folder in (manifest.compound, urls.ENGLISH + manifest.compound):
-                if not (source / folder).is_dir():
-                    continue
-                if (staging / folder).exists():
-                    raise PartError(f"{folders[manifest.compound]}: {folder}/ would replace a page or file of the "
-                                    "shared site; a compound may not take that name")
-                (staging / folder).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copytree(source / folder, staging / folder, copy_function=_link_or_copy)
+            _place(folders[manifest.compound], manifest, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -160,5 +166,7 @@ def _link_or_copy(source: str, target: str) -> None:
     gigabytes), else a copy."""
     try:
         os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+    except OSError as problem:
+        if problem.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+            raise PartError(f"{source} cannot be put in the site ({problem.strerror}); rebuild the part") from None
+        shutil.copyfile(source, target)

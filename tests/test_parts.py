@@ -153,7 +153,7 @@ def test_a_manifest_that_is_not_json_is_refused(district: dict[str, Path], tmp_p
     assert not (tmp_path / "site").exists()
 
 
-@pytest.mark.parametrize("plant", ["front page", "asset", "link", "sibling's folder"])
+@pytest.mark.parametrize("plant", ["front page", "asset", "link", "sibling's folder", "file for a folder"])
 def test_a_part_whose_files_escape_its_folders_is_refused(plant: str, district: dict[str, Path],
                                                           tmp_path: Path) -> None:
     bad = copy_part(district, EXAMPLES[1], tmp_path / "bad")
@@ -165,6 +165,9 @@ def test_a_part_whose_files_escape_its_folders_is_refused(plant: str, district: 
         (site / "assets" / "trustfund.js").write_text("alert(1)", encoding="utf-8")
     elif plant == "link":
         (site / EXAMPLES[1] / "passwd.html").symlink_to("/etc/passwd")
+    elif plant == "file for a folder":
+        shutil.rmtree(site / "en")
+        (site / "en").write_text("not the English pages", encoding="utf-8")
     else:
         (site / "en" / EXAMPLES[0]).mkdir()
         (site / "en" / EXAMPLES[0] / "index.html").write_text("hijacked", encoding="utf-8")
