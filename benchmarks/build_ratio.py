@@ -64,7 +64,7 @@ TARGET_RSS_RATIO = 2.0
 TARGET_PAGE_BYTES = 1_000_000
 TARGET_BYTES_PER_TRANSACTION = 3_000
 CATEGORIES = ("html", "downloads", "vouchers", "search", "assets")
-SEARCH_INDEX = re.compile(r"^[^/]+/search/(\d{4})\.json$")
+SEARCH_INDEX = re.compile(r"^[^/]+/search/(\d{4}-\d{2}|terms-\d+)\.json$")  # months' records, term shards
 
 
 @dataclass
@@ -159,7 +159,8 @@ def profile_build(root: Path, out: Path, site_parent: Path) -> str:
     """Run `trustfund build` once under cProfile; the top of the profile."""
     site = site_parent / "profiled-site"
     done = subprocess.run(
-        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "generator", "build", "--site-dir", str(site)],
+        [sys.executable, "-m", "cProfile", "-o", str(out), str(HERE / "profile_build.py"), "build", "--site-dir",
+         str(site)],
         cwd=root,
         capture_output=True,
         text=True,
@@ -309,8 +310,10 @@ def print_table(results: list[dict[str, Any]]) -> None:
         print("  largest pages: " + ", ".join(f"{page['path']} ({page['bytes']:,} B)"
                                                for page in site["largest_pages"][:3]))
         print("  downloads: " + ", ".join(f"{name} {size:,} B" for name, size in site["downloads"].items()))
-        print("  search indexes: " + ", ".join(f"{path.rsplit('/', 1)[1]} {size:,} B"
-                                                for path, size in site["search_indexes"].items()))
+        shards = [size for path, size in site["search_indexes"].items() if "/terms-" in path]
+        months = [size for path, size in site["search_indexes"].items() if "/terms-" not in path]
+        print(f"  search index: {len(months)} months {sum(months):,} B (largest {max(months, default=0):,} B), "
+              f"{len(shards)} term shards {sum(shards):,} B (benchmarks/search_fetch.py: bytes per search)")
     for row in results:
         if row["size"] == TARGET_SIZE:
             print(f"\ntargets at {TARGET_SIZE}:")

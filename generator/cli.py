@@ -28,9 +28,10 @@ from generator.books import load_books
 from generator.books.queries import read_snapshot
 from generator.books.scaffold import ScaffoldError, scaffold
 from generator.books.units import RosterError, month_of, outside, read_private, sync_roster
+from generator.books.verdict import VerdictError
 from generator.books.vouchers import scrub
 from generator.district import PartError, assemble_into, build_part_into
-from generator.findings import render
+from generator.findings import Finding, render
 from generator.publish import (
     FavaError,
     SiteBuildError,
@@ -88,28 +89,55 @@ def _cmd_build(args: argparse.Namespace) -> int:
     # while the site is rendered: 6-7 s of a 100k build, for no memory back (measured: same peak RSS).
     collecting = gc.isenabled()
     gc.disable()
+    # The rules judge the books in a second process while this one renders the site (generator/books/
+    # verdict.py); the new site replaces the old one only after their verdict, and a finding refuses it.
+    books = {compound_id: load_books(root, compound_id, judge_beside=True) for compound_id in select(root, None)}
+
+    def verdict() -> None:
+        for compound_books in books.values():
+            compound_books.settle()
+        found = findings_of(root, books.values())
+        if found:
+            raise Refused(found)
+
     try:
-        books = {compound_id: load_books(root, compound_id) for compound_id in select(root, None)}
-        findings = findings_of(root, books.values())
-        if findings:
-            print(render(findings, "text"))
-            print(f"trustfund build: {len(findings)} finding(s); nothing was built, {site_dir} is unchanged",
-                  file=sys.stderr)
-            return FINDINGS
+        if findings_of(root, books.values()):  # the lint's, the compound files': no need to render anything
+            verdict()
         queries = args.queries.resolve() if args.queries else root / "build" / "queries.json"
         _say_how_old(queries, explicit=args.queries is not None)
         try:
-            build_site_into(root, site_dir, books, queries if queries.exists() else None)
-        except SiteBuildError as problem:
-            print(f"trustfund build: {problem}; {site_dir} is unchanged", file=sys.stderr)
-            return USAGE
+            build_site_into(root, site_dir, books, queries if queries.exists() else None, before_swap=verdict)
+        except Refused:
+            raise
+        except (SiteBuildError, Exception) as problem:
+            verdict()  # books the rules refuse may break the rendering: their findings are the answer
+            if isinstance(problem, SiteBuildError):
+                print(f"trustfund build: {problem}; {site_dir} is unchanged", file=sys.stderr)
+                return USAGE
+            raise
+    except Refused as refused:
+        print(render(refused.findings, "text"))
+        print(f"trustfund build: {len(refused.findings)} finding(s); nothing was built, {site_dir} is unchanged",
+              file=sys.stderr)
+        return FINDINGS
+    except VerdictError as problem:
+        print(f"trustfund build: {problem}; {site_dir} is unchanged", file=sys.stderr)
+        return USAGE
     finally:
+        for compound_books in books.values():
+            compound_books.abandon()
         if collecting:
             gc.enable()
     print(f"trustfund build: site built into {site_dir}", file=sys.stderr)
     if args.exit_at_once:
         _exit_now(CLEAN)
     return CLEAN
+
+
+class Refused(Exception):
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(f"{len(findings)} finding(s)")
+        self.findings = findings
 
 
 def _build_part(args: argparse.Namespace, root: Path) -> int:

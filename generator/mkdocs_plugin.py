@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -45,6 +46,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.audit.publication import PublicationError, gather
 from generator.books import Books, compound_ids
 from generator.site.beside import BesideError
+from generator.site.compiled import building_from, template_cache
 from generator.site.csp import with_policy
 from generator.site.pages import District, Site, build_site
 from generator.site.parts import Manifest, PartError, assembled, manifest_of, owner, part_district
@@ -123,6 +125,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
+        building_from(self.root)  # compiled templates are never kept inside the repository
         config.theme["language"] = self.config.language
         _use_package_theme(config)
         self.cleanup()
@@ -183,6 +186,12 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             self.nav_split = len(nav)
             config.nav = nav + list(self.site.english_nav)  # split again in on_nav, once MkDocs made the pages
         return config
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        if env.bytecode_cache is None:  # the theme's templates compiled once, not on every build
+            env.bytecode_cache = template_cache()
+        self.env = env  # for the assembled site's sitemap
+        return env
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.english_nav = None
@@ -255,10 +264,6 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         if self.assembling is not None:
             return owner(uri, self.compounds) is None
         return True
-
-    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        self.env = env
-        return env
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.site.pages.get(page.file.src_uri) if self.site else None

@@ -36,13 +36,16 @@ class SiteBuildError(Exception):
     pass
 
 
-def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries: Path | None = None) -> None:
+def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries: Path | None = None,
+                    before_swap: Callable[[], None] | None = None) -> None:
+    """Build into a folder beside ``site_dir`` and swap it in; ``before_swap`` may still refuse it (by raising),
+    and then the folder is removed and ``site_dir`` stays as it was."""
     def hand_over(plugin: Any) -> None:
         plugin.checked = books
         plugin.queries = queries
 
     staging = staging_beside(root, site_dir)
-    run_mkdocs(root, staging, staging, hand_over)
+    run_mkdocs(root, staging, staging, hand_over, before_swap)
     swap(staging, site_dir)
 
 
@@ -53,9 +56,11 @@ def staging_beside(root: Path, target: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
 
 
-def run_mkdocs(root: Path, site_dir: Path, staging: Path, hand_over: Callable[[Any], None]) -> Any:
+def run_mkdocs(root: Path, site_dir: Path, staging: Path, hand_over: Callable[[Any], None],
+               before_swap: Callable[[], None] | None = None) -> Any:
     """MkDocs' build of the repository's site into ``site_dir`` (inside ``staging``, which is removed when the
-    build fails), the trustfund plugin given what ``hand_over`` gives it. The plugin, for what it made."""
+    build fails or ``before_swap`` refuses it), the trustfund plugin given what ``hand_over`` gives it. The
+    plugin, for what it made."""
     plugin = None
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
@@ -65,6 +70,8 @@ def run_mkdocs(root: Path, site_dir: Path, staging: Path, hand_over: Callable[[A
             raise SiteBuildError("mkdocs.yml does not enable the trustfund plugin")
         hand_over(plugin)
         build(config)
+        if before_swap is not None:
+            before_swap()
     except (PluginError, ConfigurationError, Abort, MkDocsException) as problem:
         shutil.rmtree(staging, ignore_errors=True)
         cause = getattr(plugin, "failure", None) if plugin is not None else None

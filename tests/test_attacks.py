@@ -17,10 +17,12 @@ import contextlib
 import csv
 import io
 import os
+import re
 import struct
 import subprocess
 import sys
 import time
+import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +35,8 @@ from generator.audit.verify import verify
 from generator.books import load_books
 from generator.cli import main
 from generator.findings import Finding, from_error
-from generator.site.downloads import write_transactions_csv
+from generator.site.downloads import write_ledger_zip, write_transactions_zip
+from generator.site.pages import SiteBuilder
 from generator.view import build_view
 from tests.conftest import ACCOUNTS, BUDGET_2026, MAIN, PROFILE, VOTE, Repo, only
 from tests.test_verify import MARCH, Signed
@@ -1165,10 +1168,13 @@ def test_the_csv_download_neutralises_formulas_in_text_but_keeps_amounts_numbers
     """
     add_accounts(books, '2025-01-01 open Expenses:Repairs:Lamps CNY\n  name: "=1+1"\n  name_en: "\tLamps"\n')
     assert books.check() == []
-    out = io.StringIO()
+    out = io.BytesIO()
     view = build_view(load_books(books.root, "test"))
-    write_transactions_csv(view, view.items, out)
-    rows = list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"), newline="")))
+    write_transactions_zip(view, 2026, view.items, out)
+    with zipfile.ZipFile(out) as archive:
+        assert archive.namelist() == ["transactions-2026.csv"]
+        text = archive.read("transactions-2026.csv").decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     lamps = next(row for row in rows if row["voucher"] == "2026-0002" and row["account"] == "Expenses:Repairs:Lamps")
     assert lamps["payee"] == "'=HYPERLINK(\"http://x\",\"y\")"
     assert lamps["narration"] == "'@SUM(1+1)"
@@ -1177,6 +1183,32 @@ def test_the_csv_download_neutralises_formulas_in_text_but_keeps_amounts_numbers
     assert fund["amount"] == "-10.00"
     second = next(row for row in rows if row["voucher"] == "2026-0003" and row["account"] == "Assets:Bank:Fund")
     assert (second["payee"], second["narration"], second["amount"]) == ("'-2+3", "'+cmd|' /C calc'!A0", "-20.00")
+
+
+@pytest.mark.parametrize("name", ["..\\..\\..\\startup.beancount", "a b.beancount", "-rf.beancount",
+                                  "\u202eevil.beancount", "con:x.beancount", ".hidden.beancount"])
+def test_a_ledger_file_s_hostile_name_cannot_reach_outside_its_archive(repo: Repo, name: str) -> None:
+    """A treasurer names the files main.beancount includes: in the ledger archives a name is kept only when every
+    part is plain letters, digits, - and _, so no name can climb out of the folder an owner extracts into
+    (a backslash is a folder on Windows), hide its extension or start with a dot."""
+    # Globs, so that no name is spelled in a Beancount string: any name but the months', and those with a dot first.
+    repo.write(MAIN_FILE, MAIN + 'include "2026/[!0]*.beancount"\ninclude "2026/.*.beancount"\n')
+    repo.write(f"ledgers/test/2026/{name}", '2026-03-02 * "3号楼业主" "物业费"\n  voucher: "2026-0002"\n'
+               "  Assets:Bank:Fund   10.00 CNY\n  Income:PropertyFees\n")
+    assert repo.check() == []
+    view = build_view(load_books(repo.root, "test"))
+    members: dict[str, bytes] = {}
+    for files in SiteBuilder.ledger_archives(view).values():
+        out = io.BytesIO()
+        write_ledger_zip(files, out)
+        with zipfile.ZipFile(out) as archive:
+            for info in archive.infolist():
+                assert info.date_time == (1980, 1, 1, 0, 0, 0) and info.external_attr == 0o644 << 16
+                members[info.filename] = archive.read(info)
+    assert all(re.fullmatch(r"(\d{4}/)?[A-Za-z0-9_][A-Za-z0-9_-]*\.beancount", member) for member in members), members
+    [renamed] = set(members) - {"2026/01.beancount", "accounts.beancount", "main.beancount"}
+    assert re.fullmatch(r"_file-\d{3}\.beancount", renamed), renamed
+    assert members[renamed] == (repo.compound / "2026" / name).read_bytes()
 
 
 # 7. No tracebacks, bounded work: every reader turns bad input into a finding with file and line.

@@ -61,14 +61,17 @@ def test_the_site_written_beside_the_pages_is_the_site_written_in_order(tmp_path
     beside_site, ordered_site = tmp_path / "beside", tmp_path / "ordered"
     forked = run_build(PROJECT, beside_site)
     assert forked.returncode == 0, forked.stderr
-    assert "forks 1" in forked.stdout, "the downloads were not written by a second process"
+    # One process a compound for the rules' verdict (generator/books/verdict.py), one for the downloads.
+    assert "forks 3" in forked.stdout, "the downloads were not written by a second process"
     in_order = run_build(PROJECT, ordered_site, IN_ORDER)
     assert in_order.returncode == 0, in_order.stderr
     assert "forks 0" in in_order.stdout
     assert differences(beside_site, ordered_site) == []
     for compound in ("qingshui-garden", "hetang-court"):  # what the second process writes is really there
-        assert list((beside_site / compound / "data").glob("transactions-*.csv"))
+        assert list((beside_site / compound / "data").glob("transactions-*.zip"))
+        assert list((beside_site / compound / "data").glob("ledger-*.zip"))
         assert list((beside_site / compound / "search").glob("20*.json"))
+        assert list((beside_site / compound / "search").glob("terms-*.json"))
     assert len(list((beside_site / "qingshui-garden" / "unit").glob("*/index.html"))) == 439
 
 
@@ -88,14 +91,14 @@ def test_a_failure_in_the_second_process_is_one_clear_line_and_the_site_stays(bo
     (site / "index.html").write_text("the good site of yesterday", encoding="utf-8")
     disk_full = """\
     from generator.site.pages import SiteBuilder
-    def no_space(self, view, year):
+    def no_space(self, view):
         raise OSError(28, "No space left on device")
     SiteBuilder.search_index = no_space
     """
     killed = """\
     import signal
     from generator.site.pages import SiteBuilder
-    def out_of_memory(self, view, year):
+    def out_of_memory(self, view):
         os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
     SiteBuilder.search_index = out_of_memory
     """
@@ -103,7 +106,7 @@ def test_a_failure_in_the_second_process_is_one_clear_line_and_the_site_stays(bo
                           (killed, "the process ended with status 9")):
         result = run_build(books.root, site, patch)
         assert result.returncode != 0
-        assert "forks 1" in result.stdout
+        assert "forks 2" in result.stdout  # the rules' verdict, the downloads
         assert reason in result.stderr, result.stderr
         assert "writing the downloads, search indexes and unit pages failed" in result.stderr
         assert "Traceback" not in result.stderr

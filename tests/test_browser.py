@@ -368,13 +368,13 @@ def test_an_owner_follows_an_item_from_the_front_page_to_its_query_link(
     assert_row_is_the_target(page, voucher)
     phone.screenshot(page, "item-opened-from-a-link", full_page=False)
 
-    # Search: the per-year indexes are fetched when the owner searches, not when the page opens.
+    # Search: the index's pieces are fetched when the owner searches, not when the page opens.
     search = phone.context.new_page()
     before = len(phone.requests)
     search.goto(f"{base_url}/{COMPOUND}/search/")
     search.wait_for_load_state("networkidle")
     fits_the_screen(phone, search, "search")
-    indexes = re.compile(rf"^{re.escape(base_url)}/{COMPOUND}/search/\d{{4}}\.json$")
+    indexes = re.compile(rf"^{re.escape(base_url)}/{COMPOUND}/search/[^/]+\.json$")
     assert [url for url in phone.requests[before:] if indexes.match(url)] == [], "an index loaded with the page"
     submitted = len(phone.requests)
     search.locator("form.tf-search input[name=q]").fill(voucher)
@@ -382,7 +382,7 @@ def test_an_owner_follows_an_item_from_the_front_page_to_its_query_link(
     result = search.locator("ol.tf-results li a").first
     result.wait_for()
     fetched = [url for url in phone.requests[submitted:] if indexes.match(url)]
-    assert f"{base_url}/{COMPOUND}/search/{year}.json" in fetched, phone.requests[submitted:]
+    assert f"{base_url}/{COMPOUND}/search/{year}-{month}.json" in fetched, phone.requests[submitted:]
     assert result.inner_text().startswith(voucher)
     assert urljoin(search.url, result.get_attribute("href") or "") == f"{month_url}#{voucher}"
     fits_the_screen(phone, search, "search-result")

@@ -37,6 +37,7 @@ from generator.books import load_books
 from generator.books.fees import Dues
 from generator.cli import main
 from generator.findings import Finding, from_error
+from generator.site.pages import SiteBuilder
 from generator.view import build_view
 from generator.view.fees import TOTAL
 from tests.conftest import BUDGET_2026, EXAMPLES, PROFILE, PROJECT, Repo
@@ -706,16 +707,32 @@ class Shown:
 
 
 def unit_page(site: Path, cid: str, code: str) -> tuple[Node, list[Shown]]:
+    """A unit page's rows, each labelled as its month (``2026年3月``) or, under the earlier years, its year."""
     page = tree(site / cid / "unit" / code / "index.html")
     shown = []
-    for li in page.one("ol", "tf-unit-months").all("li"):
-        head = li.one("div", "tf-unit-month")
-        due, paid = (number(span.text().split()[-1]) for span in head.all("span"))
-        payments = []
-        for a in li.all("a"):
-            amount = a.one("span", "num")
-            payments.append((a.attrs["href"], a.text().replace(amount.text(), "").strip(), number(amount.text())))
-        shown.append(Shown(head.one("b").text(), due, paid, tuple(sorted(payments))))
+    heading = ""
+    for node in page.one("main").children:
+        if not isinstance(node, Node):
+            continue
+        if node.tag == "h2":
+            heading = node.text()
+        if node.tag != "ol" or "tf-unit-months" not in node.classes():
+            continue
+        for li in node.all("li"):
+            label = li.one("b").text()
+            due, paid = (number(span.text().split()[-1]) for span in li.all("span") if "num" not in span.classes())
+            payments = []
+            links = li.all("a")
+            for a in links:
+                if "/data/" in a.attrs["href"]:
+                    continue  # an earlier year's download
+                amounts = a.all("span", "num")
+                # One payment is the month's paid figure; several show their parts.
+                part = number(amounts[0].text()) if amounts else paid
+                assert len(links) == 1 or amounts, (code, label)
+                text = a.text().replace(amounts[0].text(), "") if amounts else a.text()
+                payments.append((a.attrs["href"], text.strip(), part))
+            shown.append(Shown(label if label.endswith("年") else heading + label, due, paid, tuple(sorted(payments))))
     return page, shown
 
 
@@ -729,7 +746,29 @@ def anchors(site: Path, path: str, cache: dict[str, set[str]]) -> set[str]:
 @pytest.mark.parametrize("cid", EXAMPLES)
 def test_a_unit_page_lists_exactly_its_sheet_rows(
         examples_site: Path, reckonings: dict[str, Reckoning], cid: str) -> None:
-    count = reckonings[cid]
+    assert SiteBuilder.UNIT_MONTHLY_YEARS == 2  # this year and last: every month of the example books
+    assert_unit_pages(examples_site, reckonings[cid], cid, 2)
+
+
+@pytest.fixture(scope="module")
+def one_year_monthly(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The example site with only this year month by month on a unit page, so last year is an earlier year."""
+    site = tmp_path_factory.mktemp("one-year") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SiteBuilder, "UNIT_MONTHLY_YEARS", 1)
+        assert main(["--root", str(PROJECT), "build", "--site-dir", str(site)]) == 0
+    yield site
+
+
+def test_an_earlier_year_is_one_line_with_its_totals_and_download(
+        one_year_monthly: Path, reckonings: dict[str, Reckoning]) -> None:
+    for cid in EXAMPLES:
+        assert_unit_pages(one_year_monthly, reckonings[cid], cid, 1)
+
+
+def assert_unit_pages(site: Path, count: Reckoning, cid: str, monthly_years: int) -> None:
+    """The picked units' pages against the independent count: months, dues, payments, links, totals."""
+    examples_site = site
     ids: dict[str, set[str]] = {}
     for kind, code in picked_units(count).items():
         building, area, since = count.units[code]
@@ -739,26 +778,40 @@ def test_a_unit_page_lists_exactly_its_sheet_rows(
         balance = page.one("div", "tf-unit-balance")
         assert balance.one("div", "label").text() == f"截至{zh_month(count.last_complete)}尚欠"
         assert number(balance.one("div", "value").text()) == count.owed(code), (kind, code)
-        # Every month from its first billed one to this month, and every later month it has paid for.
+        # Every month from its first billed one to this month, and every later month it has paid for: this
+        # year and last year month by month, earlier years one line each with the year's download.
         paid_to = max((m for (c, m) in count.parts if c == code), default=count.current)
         months = month_range(since, max(count.current, paid_to))
         expected = []
+        earlier: dict[int, list[Decimal]] = {}
         for month in reversed(months):
             parts = count.parts.get((code, month), [])
             due = count.due(code, month)
             assert due is not None
+            if month[0] < count.last_complete[0] - monthly_years + 1:
+                sums = earlier.setdefault(month[0], [Decimal(0), Decimal(0)])
+                sums[0] += due
+                sums[1] += count.paid(code, month)
+                continue
             expected.append(Shown(zh_month(month), due, count.paid(code, month), tuple(sorted(
                 (f"../../{p.date.year}/{p.date.month:02d}/#{p.voucher}", f"缴于 {zh_date(p.date)}（{p.voucher}）",
                  p.amount) for p in parts))))
+        expected += [Shown(f"{year}年", due, paid, ()) for year, (due, paid) in earlier.items()]
         assert shown == expected, (kind, code)
-        # Together the parts shown are the unit's sheet rows, voucher by voucher, to the cent.
+        for year in earlier:
+            link = page.one("a", href=f"../../data/transactions-{year}.zip")
+            assert (examples_site / cid / "data" / f"transactions-{year}.zip").is_file(), link
+        # Together the parts shown month by month are the unit's sheet rows for those months, voucher by voucher,
+        # to the cent.
         by_voucher: dict[str, Decimal] = defaultdict(Decimal)
         for entry in shown:
             for href, _, amount in entry.payments:
                 by_voucher[urlsplit(href).fragment] += amount
         rows: dict[str, Decimal] = defaultdict(Decimal)
-        for row in count.rows[code]:
-            rows[row.voucher] += row.amount
+        for (unit, month), parts in count.parts.items():
+            if unit == code and month[0] > count.last_complete[0] - monthly_years:
+                for part in parts:
+                    rows[part.voucher] += part.amount
         assert by_voucher == rows, (kind, code)
         # Each link leads to the receipt's row on its month's page.
         base = f"https://site.invalid/{cid}/unit/{code}/"

@@ -21,6 +21,7 @@ import pytest
 from beancount import loader
 from beancount.core import data
 
+from generator.site.pages import SHEET_ROWS_SHOWN
 from tests import test_browser
 from tests.conftest import EXAMPLES, PROJECT, Repo
 from tests.test_browser import HEIGHT, TAP, WIDTH, Phone, big_enough, layout, serve
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 
 COMPOUND = "qingshui-garden"
 FUND = "Assets:Bank:Fund"
-PARKING = ("2026/03", "2026-0081", "2026/03/2026-0081-parking.csv")  # month, voucher, sheet
+PARKING = ("2026/03", "2026-0081", "2026/03/2026-0081-parking.csv")  # month, voucher, sheet (71 rows)
+SHORT_SHEET = ("2026/03", "2026-0106", "2026/03/2026-0106-fees.csv")  # 10 rows: every row on the page
 
 # The phone of tests/test_browser.py: Chromium at 360×740, every request recorded, none leaving 127.0.0.1.
 phone, shots, dead_end = test_browser.phone, test_browser.shots, test_browser.dead_end
@@ -151,12 +153,27 @@ def test_the_parking_sheet_is_summed_by_kind_as_its_csv_counts(examples_site: Pa
     assert "44\u00a0×\u00a0200.00" in kinds_table.group(1) and "25\u00a0×\u00a0150.00" in kinds_table.group(1)
     assert f'<tr class="tf-total"><th>合计 {len(rows)} 笔</th><td class="num">{total:,.2f}</td></tr>' \
         in kinds_table.group(1)
+    # Over SHEET_ROWS_SHOWN rows, the rows are in the file the page links, not on the page.
+    assert len(rows) > SHEET_ROWS_SHOWN
+    assert '<table class="tf-sheet-rows">' not in item.group(1)
+    assert f'<a class="tf-sheet-file" href="../../vouchers/{sheet}">' in item.group(1)
+    assert f"逐笔明细共 {len(rows)} 笔，请下载上方的明细表查看。" in item.group(1)
+
+
+def test_a_short_sheet_lists_every_row_on_the_page(examples_site: Path) -> None:
+    month, voucher, sheet = SHORT_SHEET
+    with (PROJECT / "ledgers" / COMPOUND / "vouchers" / sheet).open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert 0 < len(rows) <= SHEET_ROWS_SHOWN
+    item = re.search(rf'<tbody id="{voucher}">(.*?)</tbody>', page(examples_site, f"{COMPOUND}/{month}"), re.S)
+    assert item
     # The sheet itself: its header from the sheet's own columns, then every row, amounts right-aligned.
     sheet_table = re.search(r'<table class="tf-sheet-rows">(.*?)</table>', item.group(1), re.S)
     assert sheet_table
-    assert '<thead><tr><th>单元</th><th>项目</th><th class="num">金额（元）</th></tr></thead>' in sheet_table.group(1)
+    header = '<thead><tr><th>单元</th><th>所属月份</th><th class="num">金额（元）</th></tr></thead>'
+    assert header in sheet_table.group(1)
     cells = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td class=\"num\">([^<]*)</td></tr>", sheet_table.group(1))
-    assert cells == [(row["unit"], row["item"], f"{Decimal(row['amount']):,.2f}") for row in rows]
+    assert cells == [(row["unit"], row["period"], f"{Decimal(row['amount']):,.2f}") for row in rows]
 
 
 def test_a_fee_sheet_shows_its_periods_and_sums_this_months_fees_arrears_and_prepayments(
@@ -167,7 +184,6 @@ def test_a_fee_sheet_shows_its_periods_and_sums_this_months_fees_arrears_and_pre
     html = page(examples_site, "hetang-court/2026/01")
     item = re.search(r'<tbody id="2026-0017">(.*?)</tbody>', html, re.S)
     assert item
-    assert '<thead><tr><th>单元</th><th>所属月份</th><th class="num">金额（元）</th></tr></thead>' in item.group(1)
     kinds = dict(re.findall(r'<tr><th>([^（<]*)（\d+ 笔）<span class="tf-sheet-counts">.*?</span></th>'
                             r'<td class="num">([^<]*)</td></tr>', item.group(1)))
 

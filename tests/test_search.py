@@ -28,6 +28,7 @@ from beancount import loader
 from beancount.core import data
 from markupsafe import escape
 
+from generator.site.search import ordinal_code, pieces, shard_of, voucher_cell
 from generator.site.words import Words
 from tests import test_browser
 from tests.test_browser import (
@@ -47,6 +48,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 AMOUNTS = "qingshui-garden"  # its cleaning is 15,000.00 a month in 2025
 PARENTS = "hetang-court"  # its chart has 维修费 › 电梯维修费
 HOSTILE = "<img src=x onerror=alert(1)>"
+ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # The phone of tests/test_browser.py: Chromium at 360×740, every request recorded, none leaving 127.0.0.1.
 phone, shots, dead_end = test_browser.phone, test_browser.shots, test_browser.dead_end
@@ -143,7 +145,12 @@ def search(page: Page, query: str) -> Results:
 
 
 def read_results(page: Page) -> Results:
+    """What the page shows once every result is on it: "显示更早的结果" tapped until it goes."""
     page.wait_for_function("() => /找到|未能载入/.test(document.querySelector('.tf-search-status').textContent)")
+    earlier = page.locator(".tf-search-earlier button")
+    while earlier.is_visible():
+        tap(earlier, "显示更早的结果")
+        page.wait_for_function("() => !document.querySelector('.tf-search-earlier button').disabled")
     status = page.locator(".tf-search-status").inner_text()
     said = re.search(r"找到 (\d+) 条", status)
     links = [urljoin(page.url, a.get_attribute("href") or "")
@@ -253,6 +260,29 @@ def test_an_amount_in_any_spelling_finds_the_items_of_that_amount(phone: Phone, 
     assert phone.errors == [], "script errors"
 
 
+def test_many_results_come_a_page_at_a_time_newest_first(phone: Phone, site_url: str) -> None:
+    """A word that most items hold: the newest months are read until 50 results are found, and "显示更早的结果"
+    brings the next 50 (reading earlier months), until every result is on the page."""
+    shown = books(AMOUNTS)
+    expected = shown.found("2026年")
+    assert len(expected) > 100, "the example books are too small for three pages"
+    page = open_search(phone, site_url, AMOUNTS, "search-pages")
+    before = len(phone.requests)
+    page.locator("form.tf-search input[name=q]").fill("2026年")
+    tap(page.locator("form.tf-search button[type=submit]"), "the search button")
+    page.wait_for_function("() => /找到/.test(document.querySelector('.tf-search-status').textContent)")
+    assert page.locator("ol.tf-results > li").count() == 50
+    assert "在最近的月份中已找到" in page.locator(".tf-search-status").inner_text()
+    months = [url for url in phone.requests[before:] if re.search(r"/search/\d{4}-\d{2}\.json$", url)]
+    assert months and all("/search/2026-" in url for url in months), months
+    assert len(months) < 10, "read only as many months as a page of results needs"
+    fits_the_screen(phone, page, "first-page")
+    assert_finds(read_results(page), expected, site_url, AMOUNTS, shown)
+    assert not page.locator(".tf-search-earlier").is_visible()
+    assert phone.foreign() == [], "requests that left the site"
+    assert phone.errors == [], "script errors"
+
+
 def test_a_hostile_query_is_shown_as_text_and_finds_nothing(phone: Phone, site_url: str) -> None:
     dialogs: list[str] = []
     page = open_search(phone, site_url, AMOUNTS, "search-hostile")
@@ -276,19 +306,30 @@ def test_a_hostile_query_is_shown_as_text_and_finds_nothing(phone: Phone, site_u
 
 def test_hostile_text_in_the_index_is_shown_as_text(phone: Phone, site_url: str) -> None:
     """Payees, descriptions and category names come from the books: the page never parses them as HTML."""
-    index = {"year": 2026, "categories": [[HOSTILE]],
-             "months": [{"month": 1, "link": "../2026/01/",
-                         "items": [["2026-0001", 2, "<b onclick=alert(2)>payee</b>", "<script>alert(3)</script>",
-                                    [[0, -12345]]]]}]}
+    records = {"year": 2026, "month": 1, "link": "../2026/01/", "categories": [[HOSTILE]],
+               "texts": ["<b onclick=alert(2)>payee</b>", "<script>alert(3)</script>"],
+               "items": [["2026-0001", 2, 0, 1, [[0, -12345]]], [1, 2, 0, 7, [[0, -1]]]]}
+    empty = {"year": 2026, "month": 2, "link": "../2026/02/", "categories": [], "texts": [], "items": []}
+    # Every month may hold "img" (and "__proto__" is just a word), so each month's records are fetched.
+    months = "".join(ordinal_code(n) for n in range(48))
+    shard = {"t": {"img": months, "__proto__": months}, "d": {}, "a": {}}
+
+    def answer(route: Any) -> None:
+        name = route.request.url.rsplit("/", 1)[-1]
+        body = shard if name.startswith("terms-") else records if name == "2026-01.json" else empty
+        route.fulfill(status=200, content_type="application/json", json=body)
+
     dialogs: list[str] = []
     page = phone.begin("search-hostile-index")
     watch_dialogs(page, dialogs)
-    page.route(f"{site_url}/{AMOUNTS}/search/*.json",
-               lambda route: route.fulfill(status=200, content_type="application/json", json=index))
+    page.route(f"{site_url}/{AMOUNTS}/search/*.json", answer)
     page.goto(f"{site_url}/{AMOUNTS}/search/")
     results = search(page, "img")
-    assert results.vouchers == ["2026-0001", "2026-0001"]  # one per year's index, both the same stand-in
-    hit = page.locator("ol.tf-results a.tf-hit").first
+    # Newest first; the second item's voucher is a step from the first, its description a number out of range.
+    assert results.vouchers == ["2026-0002", "2026-0001"]
+    assert page.locator("ol.tf-results a.tf-hit").first.locator(".tf-hit-what").inner_text() == \
+        "<b onclick=alert(2)>payee</b>"
+    hit = page.locator("ol.tf-results a.tf-hit").nth(1)
     assert hit.locator(".tf-hit-category").inner_text() == HOSTILE
     assert hit.locator(".tf-hit-what").inner_text() == "<b onclick=alert(2)>payee</b> <script>alert(3)</script>"
     assert hit.locator(".tf-hit-leg .num").inner_text() == "−123.45"
@@ -327,36 +368,84 @@ def test_results_are_big_links_to_the_items_anchor_and_come_back(phone: Phone, s
     assert phone.errors == [], "script errors"
 
 
+def month_items(records: dict[str, Any]) -> Iterator[tuple[str, int, str, str, list[list[Any]]]]:
+    """A month's records as items: voucher (a step from the previous one spelled out), day, payee,
+    description, legs."""
+    previous = ""
+    for voucher, day, payee, narration, legs in records["items"]:
+        if isinstance(voucher, int):
+            tail = re.fullmatch(r"(.*?)([0-9]{1,15})", previous, re.S)
+            assert tail, previous
+            voucher = tail[1] + str(int(tail[2]) + voucher).zfill(len(tail[2]))
+        previous = voucher
+        yield voucher, day, records["texts"][payee], records["texts"][narration], legs
+
+
 def test_the_index_holds_only_what_the_month_pages_show(examples_site: Path) -> None:
     """Each item's voucher, payee, description, categories and amounts are on its month page; a parent
-    category's name is on the year's page or its budget."""
+    category's name is on the year's page or its budget. Every item of the books is in its month's records."""
     parents_seen = set()
     for compound in (AMOUNTS, PARENTS):
-        for index_file in sorted((examples_site / compound / "search").glob("*.json")):
-            index = json.loads(index_file.read_text(encoding="utf-8"))
-            assert set(index) == {"year", "categories", "months"}
-            year_page = (examples_site / compound / str(index["year"]) / "index.html").read_text(encoding="utf-8")
-            budget = examples_site / compound / "budget" / str(index["year"]) / "index.html"
+        indexed = []
+        for index_file in sorted((examples_site / compound / "search").glob("[0-9]*.json")):
+            records = json.loads(index_file.read_text(encoding="utf-8"))
+            assert set(records) == {"year", "month", "link", "categories", "texts", "items"}
+            assert index_file.name == f"{records['year']}-{records['month']:02d}.json"
+            year_page = (examples_site / compound / str(records["year"]) / "index.html").read_text(encoding="utf-8")
+            budget = examples_site / compound / "budget" / str(records["year"]) / "index.html"
             summary = year_page + (budget.read_text(encoding="utf-8") if budget.is_file() else "")
-            names = [category[0] for category in index["categories"]]
-            parents = {names[category[1]] for category in index["categories"] if len(category) > 1}
+            names = [category[0] for category in records["categories"]]
+            parents = {names[category[1]] for category in records["categories"] if len(category) > 1}
             assert all(str(escape(name)) in summary for name in parents), parents
             parents_seen |= parents
-            for month in index["months"]:
-                page = (index_file.parent / month["link"] / "index.html").resolve()
-                html = page.read_text(encoding="utf-8")
-                for voucher, _day, payee, narration, legs in month["items"]:
-                    assert f'id="{voucher}"' in html
-                    assert str(escape(payee)) in html and str(escape(narration)) in html
-                    for number, cents, *_ in legs:
-                        assert str(escape(names[number])) in html
-                        assert f"{abs(cents) // 100:,}.{abs(cents) % 100:02d}" in html
+            html = (index_file.parent / records["link"] / "index.html").resolve().read_text(encoding="utf-8")
+            for voucher, day, payee, narration, legs in month_items(records):
+                indexed.append((voucher, datetime.date(records["year"], records["month"], day)))
+                assert f'id="{voucher}"' in html
+                assert str(escape(payee)) in html and str(escape(narration)) in html
+                for number, cents, *_ in legs:
+                    assert str(escape(names[number])) in html
+                    assert f"{abs(cents) // 100:,}.{abs(cents) % 100:02d}" in html
+        assert sorted(indexed) == sorted((entry.voucher, entry.date) for entry in books(compound).entries)
     assert "维修费" in parents_seen
+
+
+def test_the_term_shards_hold_every_piece_of_every_item(examples_site: Path) -> None:
+    """For every item, each piece of its text (one to three characters, four to eight digits) and its amounts
+    in yuan are in the shard the script looks in, naming the item's month: no search can miss it."""
+    for compound in (AMOUNTS, PARENTS):
+        folder = examples_site / compound / "search"
+        page = (folder / "index.html").read_text(encoding="utf-8")
+        first = int(re.search(r'data-first="(\d+)"', page).group(1))  # type: ignore[union-attr]
+        count = int(re.search(r'data-shards="(\d+)"', page).group(1))  # type: ignore[union-attr]
+        shards = [json.loads((folder / f"terms-{n}.json").read_text(encoding="utf-8")) for n in range(count)]
+        shown = books(compound)
+        for entry in shown.entries:
+            code = ordinal_code((entry.date.year - first) * 12 + entry.date.month - 1)
+            english = f"{entry.date.day} {ENGLISH_MONTHS[entry.date.month - 1]} {entry.date.year}"
+            texts = [entry.voucher, zh_date(entry.date), english, entry.payee, entry.narration,
+                     *(name for account, _ in entry.legs for name in shown.categories(account))]
+            keys = {key for text in texts for key in pieces(fold(text))}
+            keys |= {("a", str(abs(amount) // 1)) for _, amount in entry.legs}
+            for kind, key in keys:
+                posting = shards[shard_of(kind, key, count)][kind].get(key, "")
+                assert code in [posting[at:at + 2] for at in range(0, len(posting), 2)], (entry.voucher, kind, key)
+
+
+def test_a_voucher_is_written_whole_or_as_a_step_that_spells_it() -> None:
+    assert voucher_cell(None, "2026-0042") == "2026-0042"
+    assert voucher_cell("2026-0042", "2026-0043") == 1
+    assert voucher_cell("2026-0099", "2026-0100") == 1
+    assert voucher_cell("2026-9999", "2026-10000") == "2026-10000"  # a wider number is written whole
+    assert voucher_cell("2026-0043", "2026-0042") == "2026-0042"  # never a step back
+    assert voucher_cell("2025-0042", "2026-0043") == "2026-0043"
+    assert voucher_cell("2026-0042", "2026-5042") == "2026-5042"  # a long step is written whole
 
 
 def test_the_words_of_the_search_page_in_both_languages() -> None:
     for language, nothing in (("zh", "没有找到"), ("en", "Nothing found")):
         words = Words(language)
         assert nothing in words("search_none") and "{query}" in words("search_none")
-        assert "{count}" in words("search_found") and "{shown}" in words("search_more")
+        assert "{count}" in words("search_found") and "{count}" in words("search_so_far")
+        assert words("search_earlier")
         assert "{years}" in words("search_scope")

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import shutil
+import zipfile
 from collections import defaultdict
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -83,10 +84,14 @@ def test_every_page_of_the_site_map_is_built(example_site: Path) -> None:
                      "search"):
             assert (example_site / compound / path / "index.html").is_file(), (compound, path)
         for year in (2025, 2026):
-            assert (example_site / compound / "data" / f"transactions-{year}.csv").is_file()
-        assert not list((example_site / compound / "data").glob("*.json")), "the CSV is not stored twice"
-        assert (example_site / compound / "data" / "ledger" / "main.beancount").is_file()
-        assert (example_site / compound / "search" / "2026.json").is_file()
+            assert (example_site / compound / "data" / f"transactions-{year}.zip").is_file()
+            assert (example_site / compound / "data" / f"ledger-{year}.zip").is_file()
+        # Each download stored once, compressed: no JSON copy of the rows, no plain CSV or ledger file beside it.
+        assert sorted(path.name for path in (example_site / compound / "data").iterdir()) == [
+            "index.html", "ledger-2025.zip", "ledger-2026.zip", "ledger.zip", "transactions-2025.zip",
+            "transactions-2026.zip"]
+        assert (example_site / compound / "search" / "2026-01.json").is_file()
+        assert (example_site / compound / "search" / "terms-0.json").is_file()
         notices = list((example_site / compound / "notices").glob("*/index.html"))
         assert len(notices) == len(list((PROJECT / "notices" / compound).glob("*.md")))
     index = page(example_site, "")
@@ -138,8 +143,10 @@ def test_each_years_csv_download_holds_exactly_beancounts_postings_of_that_year(
         assert errors == []
         data_page = page(example_site, f"{compound}/data")
         for year in (2025, 2026):
-            assert f'href="transactions-{year}.csv"' in data_page, (compound, year)
-            text = (example_site / compound / "data" / f"transactions-{year}.csv").read_text(encoding="utf-8")
+            assert f'href="transactions-{year}.zip"' in data_page, (compound, year)
+            with zipfile.ZipFile(example_site / compound / "data" / f"transactions-{year}.zip") as archive:
+                assert archive.namelist() == [f"transactions-{year}.csv"]
+                text = archive.read(f"transactions-{year}.csv").decode("utf-8")
             assert text.startswith("\ufeff"), "Excel and WPS need the byte-order mark to read Chinese"
             rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
             assert {row["date"][:4] for row in rows} == {str(year)}
@@ -152,6 +159,38 @@ def test_each_years_csv_download_holds_exactly_beancounts_postings_of_that_year(
             expected = {(account, currency): total for account, currency, total, _ in sums}
             assert shown == expected, (compound, year)
             assert len(rows) == sum(n for *_, n in sums), (compound, year)
+
+def test_the_ledger_archives_hold_the_raw_ledger_files_byte_for_byte(example_site: Path) -> None:
+    """Extracted into one folder, the archives are the compound's ledger files as they are in the books."""
+    for compound in ("qingshui-garden", "hetang-court"):
+        folder = PROJECT / "ledgers" / compound
+        members: dict[str, bytes] = {}
+        for name in ("ledger.zip", "ledger-2025.zip", "ledger-2026.zip"):
+            with zipfile.ZipFile(example_site / compound / "data" / name) as archive:
+                assert not set(archive.namelist()) & set(members), "a file in two archives"
+                members |= {member: archive.read(member) for member in archive.namelist()}
+        expected = {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*.beancount")
+                    if "vouchers" not in path.relative_to(folder).parts}
+        assert members == expected, compound
+
+
+def test_the_downloads_page_says_how_big_each_archive_is_and_how_to_open_it(example_site: Path) -> None:
+    html = page(example_site, "qingshui-garden/data")
+    for name in ("transactions-2026.zip", "ledger-2026.zip", "ledger.zip"):
+        size = max(1, round((example_site / "qingshui-garden" / "data" / name).stat().st_size / 1000))
+        assert re.search(rf'href="{re.escape(name)}" download>[^<]+</a> <small>（{size} KB）</small>', html), name
+    assert "2026年收支明细（表格，可用 Excel/WPS 打开）" in html
+    assert "每个文件都是 .zip 压缩包" in html and "全部解压缩" in html
+    assert "账本主文件与科目表（accounts.beancount、main.beancount）" in html
+
+
+def test_an_unchanged_year_gives_the_same_archive_bytes(example_site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert main(["--root", str(PROJECT), "build", "--site-dir", str(again)]) == 0
+    for compound in ("qingshui-garden", "hetang-court"):
+        for archive in sorted((example_site / compound / "data").glob("*.zip")):
+            assert archive.read_bytes() == (again / compound / "data" / archive.name).read_bytes(), archive
+
 
 def test_the_trustee_statement_shows_the_released_bonus(example_site: Path) -> None:
     html = page(example_site, "hetang-court/budget/2025")

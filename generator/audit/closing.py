@@ -17,7 +17,8 @@ from pathlib import Path
 
 from generator.audit.entries import Dated, changes, dated, is_books_file
 from generator.audit.git import Git, GitError
-from generator.audit.signers import Signers, signers_at
+from generator.audit.signers import Signers, signers_at, signers_at_each
+from generator.audit.verdicts import VerdictStore, carried_key, tag_signature, tag_verdicts
 
 TAG = re.compile(r"close/([a-z0-9][a-z0-9-]*)/([0-9]{4})-(0[1-9]|1[0-2])", re.ASCII)
 
@@ -53,21 +54,47 @@ def last_day(month: str) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
-def closures(git: Git, signers: Signers | None = None, compound: str | None = None) -> list[Closure]:
+def closures(git: Git, signers: Signers | None = None, compound: str | None = None,
+             store: VerdictStore | None = None) -> list[Closure]:
     """Every close tag (of one compound, if given); ``supervisor`` is set only when a supervisor of that
     compound signed it, as listed in ``signers`` (for verify: the base of the range) or else at the tagged
-    commit."""
-    found = []
-    for tag, commit in sorted(git.tags("close/").items()):
-        match = TAG.fullmatch(tag)
-        if not match or (compound is not None and match.group(1) != compound):
-            continue
-        tag_compound, month = match.group(1), f"{match.group(2)}-{match.group(3)}"
-        trusted = signers or signers_at(git, commit, tag_compound)
-        key, tagger, date = git.tag_signature(tag, trusted.signer_keys())
-        supervisor = trusted.who(key) if key is not None and "supervisor" in trusted.roles(key, tag_compound) else None
-        found.append(Closure(tag_compound, month, last_day(month), tag, commit, supervisor, tagger, date))
-    return found
+    commit. Read in a few git processes whatever the number of tags; each signature is asked of git once per
+    tag, with the key it carries, unless ``store`` has git's verdict already (``verify`` passes none)."""
+    store = store if store is not None else VerdictStore(None, "", read=False)
+    records = []
+    for record in sorted(git.tag_records("close/"), key=lambda r: r.name):
+        match = TAG.fullmatch(record.name)
+        if match and (compound is None or match.group(1) == compound):
+            records.append((record, match.group(1), f"{match.group(2)}-{match.group(3)}"))
+    tag_objects = [record.tag_object for record, _, _ in records if record.tag_object]
+    raw = git.objects(tag_objects) if signers is not None else {}
+    trusted_at: dict[tuple[str, str], Signers] = {}
+    if signers is None:
+        for tag_compound in sorted({c for _, c, _ in records}):
+            commits = [record.commit for record, c, _ in records if c == tag_compound]
+            at_commit, found = signers_at_each(git, commits, [f"ledgers/{tag_compound}/compound.yaml"],
+                                               tag_objects if not raw else ())
+            raw = raw or found
+            trusted_at.update({(tag_compound, commit): listed for commit, listed in at_commit.items()})
+    carried = {}
+    for record, tag_compound, _ in records:
+        trusted = signers or trusted_at[(tag_compound, record.commit)]
+        signature = tag_signature(raw[record.tag_object][1]) if record.tag_object in raw else None
+        key = carried_key(signature) if signature else None
+        if record.tag_object and key is not None and "supervisor" in trusted.roles(key.fingerprint, tag_compound):
+            carried[record.tag_object] = key  # only a supervisor's key can close a month: nothing else is asked
+    verdicts = tag_verdicts(git, store, carried)
+    found_closures = []
+    for record, tag_compound, month in records:
+        trusted = signers or trusted_at[(tag_compound, record.commit)]
+        supervisor = None
+        key = carried.get(record.tag_object or "")
+        verdict = verdicts.get(record.tag_object or "")
+        if key is not None and verdict is not None and verdict.status == "G" and verdict.fingerprint == key.fingerprint:
+            supervisor = trusted.who(key.fingerprint)
+        found_closures.append(Closure(tag_compound, month, last_day(month), record.name, record.commit, supervisor,
+                                      record.tagger, record.date))
+    return found_closures
 
 
 def latest(closed: list[Closure], compound: str, tags: set[str] | None = None) -> Closure | None:

@@ -60,13 +60,26 @@ def canonical(value: object) -> object:
 
 def dated(path: str, text: str) -> list[Dated]:
     """The dated things in one file of a compound's books."""
+    return _dated(path, text, strict=False) or []
+
+
+def dated_strictly(path: str, text: str) -> list[Dated] | None:
+    """The dated things in a run of whole entries of a ledger file, or None if Beancount's parser found any
+    error in it (then the run cannot be judged on its own)."""
+    return _dated(path, text, strict=True)
+
+
+def _dated(path: str, text: str, strict: bool) -> list[Dated] | None:
     name = PurePosixPath(path).name
     if path.endswith(".beancount"):
         safe = refusals.parseable(text, refusals.unparseable_lines(text))  # see refusals: 1/0 kills the parser
         try:
-            entries, _, _ = parser.parse_string(safe, report_filename=path)
+            entries, errors, _ = parser.parse_string(safe, report_filename=path)
+            failed = bool(errors)
         except Exception:  # Beancount's C parser raises on some input: then nothing in the file is as it was
-            entries = []
+            entries, failed = [], True
+        if strict and (failed or safe != text):
+            return None
         result = []
         for entry in entries:
             meta = entry.meta or {}

@@ -7,6 +7,7 @@ own key, and a key removed by a commit signs nothing after it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,12 +51,36 @@ class Signers:
 def signers_at(git: Git, revision: str, compound: str | None = None) -> Signers:
     """The signers listed in every compound's profile (or one compound's) at a revision."""
     signers = Signers(revision)
-    paths = [path for path in git.files(revision, "ledgers")
-             if path.count("/") == 2 and path.endswith("/compound.yaml")
-             and (compound is None or path.split("/")[1] == compound)]
-    for path, raw in git.read(revision, paths).items():
+    for path, raw in git.read(revision, profile_paths(git, revision, compound)).items():
         add_profile(signers, path, raw)
     return signers
+
+
+def profile_paths(git: Git, revision: str, compound: str | None = None) -> list[str]:
+    return [path for path in git.files(revision, "ledgers") if path.count("/") == 2
+            and path.endswith("/compound.yaml") and (compound is None or path.split("/")[1] == compound)]
+
+
+def signers_at_each(git: Git, revisions: Iterable[str], profiles: list[str], objects: Iterable[str] = (),
+                    ) -> tuple[dict[str, Signers], dict[str, tuple[str, bytes]]]:
+    """The signers the given profiles list at each revision, read in two git processes whatever the number of
+    revisions (the blob ids, then every distinct profile version at once — with the raw ``objects`` asked
+    for, returned beside: commits and tags whose signatures are to be checked). Revisions whose profiles are
+    the same blobs share one ``Signers``."""
+    revisions = list(dict.fromkeys(revisions))
+    blob_of = git.blob_ids(f"{revision}:{path}" for revision in revisions for path in profiles)
+    raw = git.objects([*(blob for blob in blob_of.values() if blob), *objects])
+    by_blobs: dict[tuple[str | None, ...], Signers] = {}
+    result = {}
+    for revision in revisions:
+        blobs = tuple(blob_of.get(f"{revision}:{path}") for path in profiles)
+        if blobs not in by_blobs:
+            by_blobs[blobs] = Signers(revision)
+            for path, blob in zip(profiles, blobs, strict=True):
+                if blob is not None and blob in raw:
+                    add_profile(by_blobs[blobs], path, raw[blob][1])
+        result[revision] = by_blobs[blobs]
+    return result, raw
 
 
 def add_profile(signers: Signers, path: str, raw: bytes | None) -> None:

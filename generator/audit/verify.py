@@ -17,6 +17,10 @@
   commit is compared with the closed state itself, on parsed entries, so a
   merge of an old branch, a backdated commit or another date spelling is
   caught wherever it comes from.
+
+Signatures are always asked of git here, never read from the verdict cache
+(``generator.audit.verdicts``); verify only records git's answers there, in
+the form the history page asks them, so a build after it need not ask again.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from pathlib import Path
 from generator.audit.closing import Closure, closures, frozen_changes, latest
 from generator.audit.git import Commit, Git, GitError, Signature, SignerKey
 from generator.audit.signers import Signers, maintainers_at, signers_at
+from generator.audit.verdicts import VerdictStore, carried_key, commit_signature, commit_verdicts
 
 COMPOUND_DATA = ("ledgers", "budgets", "notices")
 
@@ -92,9 +97,11 @@ def verify(root: Path, revision_range: str) -> list[Refusal]:
     signers = signers_at(git, base)
     maintainers = maintainers_at(git, base)
     commits = git.commits(base, head)
-    verdicts = git.signatures([c.sha for c in commits if len(c.parents) <= 1],
-                              [*signers.signer_keys(), *maintainers.values()])
-    authority = Authority(git, root, signers, maintainers, closures(git, signers), verdicts, {base: signers})
+    store = VerdictStore.for_repository(git, read=False)  # the gate asks git itself; it only records the answers
+    verdicts = _verdicts(git, store, [c.sha for c in commits if len(c.parents) <= 1],
+                         [*signers.signer_keys(), *maintainers.values()])
+    authority = Authority(git, root, signers, maintainers, closures(git, signers, store=store), verdicts,
+                          {base: signers})
     refusals = [Refusal(base, "", "verify-signers", problem) for problem in signers.problems]
     reported: set[tuple[str, tuple[str, ...]]] = set()
     for commit in commits:
@@ -106,6 +113,23 @@ def verify(root: Path, revision_range: str) -> list[Refusal]:
                 reported.add((refusal.message, refusal.touched))
             refusals.append(refusal)
     return refusals
+
+
+def _verdicts(git: Git, store: VerdictStore, commits: list[str], keys: list[SignerKey]) -> dict[str, Signature]:
+    """Git's verdict on each commit's signature. An SSH signature is asked about with the key it carries, as the
+    history page asks (so the page can reuse the answer); whether that key is listed is decided from the books,
+    in ``_signature_problems``. Unsigned commits, and signatures that are not SSH signatures, are asked with the
+    keys listed at the base, as before."""
+    raw = git.objects(commits)
+    carried = {}
+    for sha in commits:
+        signature = commit_signature(raw[sha][1], sha) if sha in raw else None
+        key = carried_key(signature) if signature else None
+        if key is not None:
+            carried[sha] = key
+    verdicts = commit_verdicts(git, store, carried)
+    verdicts.update(git.signatures([sha for sha in commits if sha not in verdicts], keys))
+    return verdicts
 
 
 def _check_commit(authority: Authority, commit: Commit) -> list[Refusal]:

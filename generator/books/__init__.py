@@ -7,7 +7,9 @@ nothing — books those same parsed entries and runs the plugins and
 validations exactly as Beancount's loader does (the same functions, in the
 same order), but over the files the lint vetted: no include the lint did not
 follow, no Python path from the books, and Beancount's load cache is never
-touched (it is a pickle a pull request could plant).
+touched (it is a pickle a pull request could plant). ``trustfund build`` asks
+for the rules' verdict to be reached in a second process while it renders
+(``judge_beside``; generator/books/verdict.py).
 
 Python's garbage collector is paused during the load: Beancount allocates
 millions of small objects and frees few, so collection passes are wasted work
@@ -23,11 +25,11 @@ from typing import Any
 
 from beancount import loader
 from beancount.core import data
-from beancount.ops import validation
 from beancount.parser import booking
 
 from generator.books.compound import Compound, preloaded, read_compound
 from generator.books.lint import lint_compound
+from generator.books.verdict import PendingVerdict, judge
 from generator.errors import BookError
 
 
@@ -39,6 +41,18 @@ class Books:
     options: dict[str, Any] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)  # the ledger files that were read, main first
     loaded: bool = False
+    pending: PendingVerdict | None = None  # the rules' verdict, still being reached beside (verdict.py)
+
+    def settle(self) -> None:
+        """Wait for the rules' verdict if it is still being reached; its errors join ``errors``."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            self.errors.extend(pending.settle(self.entries))
+
+    def abandon(self) -> None:
+        if self.pending is not None:
+            self.pending.abandon()
+            self.pending = None
 
     @property
     def compound_id(self) -> str:
@@ -49,18 +63,19 @@ class Books:
         return self.compound.main
 
 
-def load_books(root: Path, compound_id: str) -> Books:
-    """Read one compound; a compound the lint refuses is not loaded."""
+def load_books(root: Path, compound_id: str, *, judge_beside: bool = False) -> Books:
+    """Read one compound; a compound the lint refuses is not loaded. With ``judge_beside`` the rules'
+    verdict may still be pending when this returns: ``settle()`` the books before trusting ``errors``."""
     collecting = gc.isenabled()
     gc.disable()  # from the parse on: it allocates millions of objects and frees almost none
     try:
-        return _load(root, compound_id)
+        return _load(root, compound_id, judge_beside)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(root: Path, compound_id: str) -> Books:
+def _load(root: Path, compound_id: str, judge_beside: bool) -> Books:
     source = lint_compound(root, compound_id)
     compound, compound_errors = read_compound(root, compound_id)
     books = Books(compound, errors=list(source.errors), files=[parsed.path for parsed in source.files])
@@ -76,8 +91,7 @@ def _load(root: Path, compound_id: str) -> Books:
     options = loader.aggregate_options_map(options, [parsed.options for parsed in source.files[1:]])
     with preloaded(compound):
         entries, booking_errors = booking.book(entries, options)
-        entries, errors = loader.run_transformations(entries, booking_errors, options, None)
-        errors.extend(validation.validate(entries, options, None, validation.HARDCORE_VALIDATIONS))
+        entries, errors, books.pending = judge(entries, booking_errors, options, judge_beside)
     books.entries, books.options, books.loaded = entries, options, True
     books.errors.extend(errors)
     return books

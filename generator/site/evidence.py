@@ -43,6 +43,7 @@ from PIL import Image, ImageOps
 
 from generator.books.compound import Compound
 from generator.books.vouchers import EVIDENCE_SUFFIXES
+from generator.caches import cache_root
 
 WIDTH = 240  # px: twice the 120 CSS px a preview is shown at, sharp on a phone's screen
 MAX_HEIGHT = 480  # px: a tall receipt or page is made narrower rather than longer
@@ -96,11 +97,7 @@ class Evidence:
 
 
 def default_cache() -> Path:
-    chosen = os.environ.get("TRUSTFUND_CACHE")
-    if chosen:
-        return Path(chosen).expanduser() / "previews"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base).expanduser() / "trustfund" / "previews"
+    return cache_root() / "previews"
 
 
 def draw(raw: bytes, pdf: bool) -> tuple[Image.Image | None, str]:

@@ -37,6 +37,18 @@ def month(cid: str, year_number: int, month_number: int) -> str:
     return f"{cid}/{year_number}/{month_number:02d}/"
 
 
+def month_part(cid: str, year_number: int, month_number: int, number: int) -> str:
+    """Page ``number`` (from 1) of a month too big for one page: the first is the month's own folder, so a link
+    to the month, or to an item by ``item``, always finds its page (the month's ``month_map``)."""
+    folder = month(cid, year_number, month_number)
+    return folder if number == 1 else f"{folder}{number}/"
+
+
+def month_map(cid: str, year_number: int, month_number: int) -> str:
+    """Which page of a paginated month holds each voucher and category anchor (JSON, read by trustfund-pages.js)."""
+    return f"{month(cid, year_number, month_number)}pages.json"
+
+
 def report(cid: str, year_number: int, month_number: int) -> str:
     """The month's financial report for the notice board (月度财务报告)."""
     return f"{month(cid, year_number, month_number)}report/"

@@ -112,13 +112,26 @@ WORDS: dict[str, dict[str, str]] = {
     "bonus_threshold": {"zh": "绩效奖励门槛：{score} 分", "en": "Bonus threshold: {score}"},
     "bonus_released_short": {"zh": "绩效奖励已释放", "en": "Bonus released"},
     "bonus_withheld": {"zh": "绩效奖励未释放", "en": "Bonus not released"},
-    "transactions_csv": {"zh": "{year}收支明细（CSV，可用 Excel/WPS 打开）",
-                         "en": "Transactions of {year} (CSV, opens in Excel)"},
+    "transactions_csv": {"zh": "{year}收支明细（表格，可用 Excel/WPS 打开）",
+                         "en": "Transactions of {year} (spreadsheet, opens in Excel)"},
     "downloads_intro": {"zh": "每年一个表格文件，每笔收支的每一行记账都在其中；程序可直接读取下面的原始账本文件。",
                         "en": "One spreadsheet a year, with every line of every transaction; programs can read "
                               "the raw ledger files below."},
+    "downloads_open": {"zh": "每个文件都是 .zip 压缩包。手机上：下载后点开即可看到里面的表格（在微信里请先点右上角"
+                             "“…”，选“在浏览器打开”再下载）；电脑上：双击或右键选“全部解压缩”，再用 Excel 或 WPS "
+                             "打开里面的 .csv 文件。",
+                       "en": "Each file is a .zip archive. On a phone, open it after downloading to see the "
+                             "spreadsheet inside (in WeChat, first choose “Open in browser” from the “…” menu); on a "
+                             "computer, double-click it or choose “Extract all”, then open the .csv file inside in "
+                             "Excel or WPS."},
     "file_size": {"zh": "（{size}）", "en": "({size})"},
     "raw_ledger": {"zh": "原始账本文件（Beancount）", "en": "The raw ledger files (Beancount)"},
+    "raw_ledger_open": {"zh": "把下面的压缩包全部解压到同一个文件夹，就是完整的账本：可用 Beancount 的 bean-check "
+                              "或 Fava 打开其中的 main.beancount。",
+                        "en": "Extract all the archives below into one folder to get the whole ledger: open its "
+                              "main.beancount with Beancount's bean-check or Fava."},
+    "ledger_books": {"zh": "账本主文件与科目表（{files}）", "en": "The main file and chart of accounts ({files})"},
+    "ledger_year": {"zh": "{year}各月账本", "en": "The monthly ledgers of {year}"},
     "search_hint": {"zh": "如：保洁费 或 15000", "en": "e.g. Cleaning or 15000"},
     "search_button": {"zh": "查找", "en": "Search"},
     "search_noscript": {"zh": "查找功能需要浏览器启用脚本；也可按年、按月浏览。",
@@ -131,9 +144,10 @@ WORDS: dict[str, dict[str, str]] = {
                           "them all."},
     "search_found": {"zh": "找到 {count} 条与“{query}”相符的收支。", "en": "{count} items found for “{query}”."},
     "search_found_one": {"zh": "找到 1 条与“{query}”相符的收支。", "en": "1 item found for “{query}”."},
-    "search_more": {"zh": "下面列出最新的 {shown} 条；加上月份（如 2026年3月）或金额可缩小范围。",
-                    "en": "The newest {shown} are listed; add a month (e.g. Mar 2026) or an amount to narrow it "
-                          "down."},
+    "search_so_far": {"zh": "在最近的月份中已找到 {count} 条与“{query}”相符的收支；更早的请点下面的“显示更早的结果”。",
+                      "en": "{count} items found for “{query}” in the latest months; tap “Show earlier results” "
+                            "for older ones."},
+    "search_earlier": {"zh": "显示更早的结果", "en": "Show earlier results"},
     "search_none": {"zh": "没有找到与“{query}”相符的收支。", "en": "Nothing found for “{query}”."},
     "search_scope": {"zh": "已在{years}的全部收支中按类别、对方名称、摘要、凭证号和金额查找。",
                      "en": "Searched every item of {years} by category, counterparty, description, voucher "
@@ -265,6 +279,8 @@ WORDS: dict[str, dict[str, str]] = {
     "unit_balance": {"zh": "截至{date}尚欠", "en": "Owed through {date}"},
     "unit_area": {"zh": "{building}，面积 {area} ㎡", "en": "{building}, {area} m²"},
     "paid_by": {"zh": "缴于 {date}（{voucher}）", "en": "paid {date} ({voucher})"},
+    "unit_earlier": {"zh": "更早的年份（每年合计）", "en": "Earlier years (totals)"},
+    "unit_year_details": {"zh": "该年收支明细（表格）", "en": "The year's transactions (spreadsheet)"},
     "not_paid": {"zh": "未缴", "en": "not paid"},
     "bill_title": {"zh": "物业费缴费通知单", "en": " property fee bill"},
     "bill_door": {"zh": "门牌号", "en": "Door"},
@@ -374,6 +390,17 @@ WORDS: dict[str, dict[str, str]] = {
                                 "en": "{count} items this month; every one by date is in the"},
     "month_see_item": {"zh": "同一笔，详见“{category}”", "en": "the same item, shown in full under “{category}”"},
     "month_item_parts": {"zh": "本笔分列于", "en": "This item is split into"},
+    # A month too big for one page, in pages (month_page in generator/site/pages.py)
+    "month_page_of": {"zh": "{month}（第{page}页，共{pages}页）", "en": "{month} (page {page} of {pages})"},
+    "month_pages": {"zh": "本月分页", "en": "Pages of this month"},
+    "page_previous": {"zh": "← 上一页", "en": "← Previous page"},
+    "page_next": {"zh": "下一页 →", "en": "Next page →"},
+    "page_number": {"zh": "第{page}页", "en": "Page {page}"},
+    "month_on_pages": {"zh": "第{pages}页", "en": "p. {pages}"},
+    "month_continued": {"zh": "（续上页）", "en": " (continued)"},
+    "month_continues": {"zh": "“{category}”下一页继续 →", "en": "“{category}” continues on the next page →"},
+    "sheet_rows_in_file": {"zh": "逐笔明细共 {count} 笔，请下载上方的明细表查看。",
+                           "en": "The {count} rows are in the sheet above: download it to see them."},
     "sheet_summary": {"zh": "明细表：{count} 笔，合计 {amount} 元",
                       "en": "Detail sheet: {count} rows, {amount} in all"},
     "sheet_kind": {"zh": "类别", "en": "Kind"},
