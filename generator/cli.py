@@ -31,6 +31,7 @@ from generator.books.scaffold import ScaffoldError, scaffold
 from generator.books.units import RosterError, month_of, outside, read_private, sync_roster
 from generator.books.verdict import VerdictError
 from generator.books.vouchers import scrub
+from generator.district import PartError, assemble_into, build_part_into
 from generator.findings import Finding, render
 from generator.publish import (
     FavaError,
@@ -82,6 +83,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     root = _root(args)
+    if (args.compound is None) != (args.part is None):
+        raise UsageError("--compound ID and --part DIR go together: they build one compound's part of a district "
+                         "site (trustfund assemble joins the parts)")
+    if args.part is not None:
+        return _build_part(args, root)
     site_dir = (args.site_dir or root / "site").resolve()
     queries = args.queries.resolve() if args.queries else root / "build" / "queries.json"
     cached = None if args.no_cache else rebuild_cache(root, queries)
@@ -156,6 +162,53 @@ class Refused(Exception):
     def __init__(self, findings: list[Finding]) -> None:
         super().__init__(f"{len(findings)} finding(s)")
         self.findings = findings
+
+
+def _build_part(args: argparse.Namespace, root: Path) -> int:
+    """One compound's part of a district site: only its books are loaded and checked."""
+    part_dir = args.part.resolve()
+    compound = select(root, args.compound)[0]
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        books = load_books(root, compound)
+        findings = findings_of(root, [books])
+        if findings:
+            print(render(findings, "text"))
+            print(f"trustfund build: {len(findings)} finding(s) in {compound}; no part was built, {part_dir} is "
+                  "unchanged", file=sys.stderr)
+            return FINDINGS
+        queries = args.queries.resolve() if args.queries else root / "build" / "queries.json"
+        _say_how_old(queries, explicit=args.queries is not None)
+        try:
+            build_part_into(root, part_dir, compound, books, queries if queries.exists() else None)
+        except SiteBuildError as problem:
+            print(f"trustfund build: {problem}; {part_dir} is unchanged", file=sys.stderr)
+            return USAGE
+    finally:
+        if collecting:
+            gc.enable()
+    print(f"trustfund build: {compound}'s part built into {part_dir}", file=sys.stderr)
+    if args.exit_at_once:
+        _exit_now(CLEAN)
+    return CLEAN
+
+
+def _cmd_assemble(args: argparse.Namespace) -> int:
+    root = _root(args)
+    site_dir = (args.site_dir or root / "site").resolve()
+    try:
+        notes = assemble_into(root, [Path(part).resolve() for part in args.parts], site_dir, args.keep_older)
+    except PartError as problem:
+        print(f"trustfund assemble: {problem}; {site_dir} is unchanged", file=sys.stderr)
+        return USAGE
+    except SiteBuildError as problem:
+        print(f"trustfund assemble: {problem}; {site_dir} is unchanged", file=sys.stderr)
+        return USAGE
+    for note in notes:
+        print(f"trustfund assemble: {note}", file=sys.stderr)
+    print(f"trustfund assemble: {len(args.parts)} part(s) joined into {site_dir}", file=sys.stderr)
+    return CLEAN
 
 
 def _exit_now(code: int) -> NoReturn:
@@ -380,7 +433,16 @@ def parser() -> argparse.ArgumentParser:
                            help="the queries snapshot (default: build/queries.json, if it exists)")
     build_cmd.add_argument("--no-cache", action="store_true",
                            help="build from scratch: neither reuse nor keep a built site or rendered pages")
+    build_cmd.add_argument("--compound", metavar="ID", help="with --part: build only this compound's part")
+    build_cmd.add_argument("--part", type=Path, metavar="DIR",
+                           help="with --compound: where the part goes (its pages and a manifest for assemble)")
     build_cmd.set_defaults(run=_cmd_build)
+    assemble_cmd = commands.add_parser("assemble", help="join compounds' parts into one site, atomically")
+    assemble_cmd.add_argument("parts", metavar="PART", nargs="+", help="a folder written by build --part")
+    assemble_cmd.add_argument("--site-dir", type=Path, help="where the site goes (default: site/)")
+    assemble_cmd.add_argument("--keep-older", action="store_true",
+                              help="accept parts built from an older commit (a compound's last good part)")
+    assemble_cmd.set_defaults(run=_cmd_assemble)
     verify_cmd = commands.add_parser("verify", help="every commit in BASE..HEAD signed by a key allowed to make it")
     verify_cmd.add_argument("range", metavar="BASE..HEAD")
     verify_cmd.add_argument("--format", choices=("text", "json"), default="text")

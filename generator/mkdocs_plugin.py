@@ -8,6 +8,12 @@ Markdown stubs in ``on_files`` and get their HTML in ``on_page_content``,
 after Python-Markdown, so thousands of table rows never pass through it.
 Nothing generated is written into ``site_src/``.
 
+A district's site may be built in parts (generator/district.py): with
+``part`` set, only that compound's books are read and only its pages and
+files are written, every other page of the navigation standing in it as an
+excluded page; with ``assembling`` set, no books are read and only the shared
+pages are written, from the parts' manifests (generator/site/parts.py).
+
 A Chinese site has English pages beside it under ``en/`` (``english: false``
 turns them off). Each page is rendered in its own language: the theme's words
 (``theme.language``), ``<html lang>``, the navigation, the footer, and the
@@ -17,6 +23,7 @@ header's switch to the page's version in the other language.
 from __future__ import annotations
 
 import datetime
+import gzip
 import json
 import os
 import tempfile
@@ -32,19 +39,22 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_datetime
 from mkdocs.utils.templates import TemplateContext
 
 from generator.audit.publication import PublicationError, gather
-from generator.books import Books
+from generator.books import Books, compound_ids
 from generator.site.beside import BesideError
 from generator.site.cache import Memo, cache_folder
 from generator.site.compiled import building_from, template_cache
 from generator.site.csp import with_policy
-from generator.site.pages import Site, build_site
+from generator.site.pages import District, Site, build_site
+from generator.site.parts import Manifest, PartError, assembled, manifest_of, owner, part_district
 from generator.site.theme import STYLESHEETS, ThemeError, overrides_dir
+from generator.view import Provenance
 
 log = get_plugin_logger(__name__)
 
@@ -72,6 +82,14 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         self.files: Files | None = None  # the build's files, for the switch's address
         self.use_cache = True  # the rebuild cache of rendered pages; `trustfund build --no-cache` turns it off
         self.phases: dict[str, Any] = {}  # seconds per phase, logged to $TRUSTFUND_PHASES (benchmarks/rebuild.py)
+        # A district in parts (generator/site/parts.py), set by generator/publish.py: the compound whose part is
+        # built (its manifest is left here), or the parts' manifests whose shared pages are assembled.
+        self.part: str | None = None
+        self.manifest: Manifest | None = None
+        self.assembling: list[Manifest] | None = None
+        self.reference: Manifest | None = None  # the part whose commit and build date the shared pages print
+        self.compounds: list[str] = []  # every compound of the site, in order
+        self.env: Any = None  # the theme's templates, for the assembled site's sitemap
 
     def cleanup(self) -> None:
         if self.spool is not None:
@@ -79,10 +97,35 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             self.spool = None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.assembling is not None and self.files is not None:
+            self.assembled_sitemap(config, self.files, self.assembling)
         self.cleanup()
         if "mkdocs" in self.phases:  # started at the end of on_config
             self.phases["mkdocs"] = time.perf_counter() - self.phases["mkdocs"]
         log_phases(self.phases)
+
+    def assembled_sitemap(self, config: MkDocsConfig, files: Files, parts: list[Manifest]) -> None:
+        """The sitemap of the whole district, as MkDocs writes it for a whole build (its own template): the shared
+        pages, then each part's pages in their order; every page last modified on the parts' build date."""
+        from mkdocs.commands.build import get_context
+
+        shared = self.reference or parts[0]
+        listed = list(files.documentation_pages())
+        for file in listed:
+            if file.page is not None:
+                file.page.update_date = shared.built
+        for manifest in parts:
+            for uri in manifest.pages:
+                listed.append(File.generated(config, uri, content=""))
+                Page(None, listed[-1], config).update_date = manifest.built
+        xml = self.env.get_template("sitemap.xml").render(**get_context(_navigation([]), listed, config))
+        target = Path(config.site_dir) / "sitemap.xml"
+        target.write_bytes(xml.encode("utf-8"))
+        newest = datetime.datetime.fromisoformat(max(manifest.built for manifest in parts))
+        stamp = int(newest.replace(tzinfo=datetime.UTC).timestamp())  # as MkDocs dates its own
+        with target.with_name("sitemap.xml.gz").open("wb") as out, \
+                gzip.GzipFile(fileobj=out, filename=str(target) + ".gz", mode="wb", mtime=stamp) as packed:
+            packed.write(xml.encode("utf-8"))
 
     def on_build_error(self, *, error: Exception) -> None:
         self.failure = error  # MkDocs only logs it and raises "Aborted with a BuildError!"
@@ -100,12 +143,30 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         Path(config.site_dir).mkdir(parents=True, exist_ok=True)
         self.spool = tempfile.TemporaryDirectory(prefix=".trustfund-spool-", dir=config.site_dir)
         started = time.perf_counter()
-        try:
-            queries = self.queries or self.root / self.config.queries
-            publication = gather(self.root, self.checked, queries if queries.exists() else None)
-        except PublicationError as problem:
-            self.cleanup()
-            raise PluginError(f"trustfund: {problem}") from None
+        built = build_date()
+        district: District | None = None
+        if self.assembling is not None:  # the shared pages of a district's parts: no books are read
+            first = self.reference or self.assembling[0]
+            try:
+                district = assembled(self.assembling, first, config.site_url or None, self.config.language,
+                                     self.config.english)
+            except PartError as problem:
+                self.cleanup()
+                raise PluginError(f"trustfund: {problem}") from None
+            publication = gather(self.root, {})
+            publication.provenance = Provenance(first.commit, first.commit_time)
+            built = datetime.date.fromisoformat(first.built)
+            self.compounds = [listing.id for listing in district.listings]
+        else:
+            try:
+                queries = self.queries or self.root / self.config.queries
+                publication = gather(self.root, self.checked, queries if queries.exists() else None, self.part)
+            except PublicationError as problem:
+                self.cleanup()
+                raise PluginError(f"trustfund: {problem}") from None
+            self.compounds = compound_ids(self.root)
+            if self.part is not None:
+                district = part_district(self.root, publication.views, self.compounds)
         folder, why = cache_folder([self.root]) if self.use_cache else (None, "")
         memo = Memo(folder)  # without a folder, it only runs each unit (and counts it)
         if why:
@@ -113,8 +174,8 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         rendering = time.perf_counter()
         try:
             self.site = build_site(publication.views, self.config.language, config.repo_url, Path(self.spool.name),
-                                   publication.histories, publication.provenance, datetime.date.today(),
-                                   config.site_url or None, self.config.english, memo)
+                                   publication.histories, publication.provenance, built,
+                                   config.site_url or None, self.config.english, memo, district)
         except BesideError as problem:  # e.g. the disk filled up while the downloads were written
             self.cleanup()
             raise PluginError(f"trustfund: {problem}") from None
@@ -124,6 +185,9 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
             log.info(memo.summary())
             self.phases |= {"rendered": memo.rendered, "replayed": memo.replayed}
             memo.prune()
+        if self.part is not None and district is not None:
+            self.manifest = manifest_of(self.site, publication.views[0], district, publication.provenance,
+                                        built.isoformat(), config.site_url or None)
         self.checked = None  # a rebuild under `serve` reloads the books
         config.extra["trustfund"] = dict(self.site.head)  # the feed and share image, for overrides/main.html
         if self.site.english:
@@ -146,6 +210,7 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         if env.bytecode_cache is None:  # the theme's templates compiled once, not on every build
             env.bytecode_cache = template_cache()
+        self.env = env  # for the assembled site's sitemap
         return env
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -174,15 +239,30 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
-        for uri, page in self.site.pages.items():
+        compounds = set(self.compounds)
+        # The pages in the order of their compounds (the shared ones first), as a district's assembly lists them
+        # in the sitemap (generator/site/parts.py). Sorting is stable: each compound's pages keep their order.
+        for uri, page in sorted(self.site.pages.items(), key=lambda kept: _group(owner(kept[0], compounds))):
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
+            if not self.builds(uri):
+                continue
             # MkDocs and the theme print titles without escaping, so a title from the books is escaped here.
             stub = f"---\ntitle: {_yaml_quote(str(escape(page.title)))}\n---\n"
             files.append(File.generated(config, uri, content=stub))
+        if self.part is not None or self.assembling is not None:
+            # Hand-written pages (about.md) are built by parts too, though only the assembly's are kept: the
+            # navigation names them by the title their text gives them.
+            # Every page of the navigation that is built elsewhere (in another part, or by the assembly) stands in
+            # the navigation as MkDocs' own page, but is not built: the links every page carries come out the same.
+            for uri in _nav_targets(config.nav or []):
+                if files.get_file_from_path(uri) is None:
+                    files.append(File.generated(config, uri, content="", inclusion=InclusionLevel.EXCLUDED))
         spool = Path(self.spool.name) if self.spool else None
         for uri, content in self.site.files.items():
+            if not self.builds(uri):
+                continue
             if isinstance(content, bytes):
                 files.append(File.generated(config, uri, content=content))
                 continue
@@ -195,6 +275,15 @@ class TrustfundPlugin(BasePlugin[TrustfundConfig]):
         log.info(f"{len(self.site.pages)} pages and {len(self.site.files)} files")
         self.files = files
         return files
+
+    def builds(self, uri: str) -> bool:
+        """Whether this build writes the page or file at ``uri``: a part only its compound's, an assembly only
+        the shared ones, a whole build everything."""
+        if self.part is not None:
+            return owner(uri, self.compounds) == self.part
+        if self.assembling is not None:
+            return owner(uri, self.compounds) is None
+        return True
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.site.pages.get(page.file.src_uri) if self.site else None
@@ -226,6 +315,31 @@ def log_phases(phases: dict[str, Any]) -> None:
     if target:
         with open(target, "a", encoding="utf-8") as out:
             out.write(json.dumps(phases) + "\n")
+
+
+def build_date() -> datetime.date:
+    """The date every page's footer prints: today, or the day of ``SOURCE_DATE_EPOCH`` (as MkDocs' sitemap), so
+    that a district's parts built by jobs of one run print the same date."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return get_build_datetime().date()
+    return datetime.date.today()
+
+
+def _group(compound: str | None) -> tuple[bool, str]:
+    return compound is not None, compound or ""
+
+
+def _nav_targets(items: list[Any]) -> list[str]:
+    """Every page (Markdown source) the configured navigation names."""
+    found: list[str] = []
+    for item in items:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            if isinstance(value, str):
+                found.append(value)
+            elif isinstance(value, list):
+                found += _nav_targets(value)
+    return found
 
 
 def _navigation(items: list[Any], homepage: Page | None = None) -> Navigation:

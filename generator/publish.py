@@ -3,7 +3,8 @@ and Fava for ``trustfund fava``.
 
 ``build_site_into`` hands the books ``trustfund build`` has just checked to
 the MkDocs plugin, runs MkDocs into a fresh folder beside the output and
-swaps it in only when the build succeeded. ``fava_books`` lints the books
+swaps it in only when the build succeeded (``generator.district`` builds and
+joins a district's parts the same way). ``fava_books`` lints the books
 before Fava loads them (Beancount imports the plugins a ledger names before
 any rule can refuse them), and ``serve_fava`` runs Fava's own application on
 them; what Fava shows besides the ledger text (Chinese, saved queries,
@@ -17,7 +18,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -41,21 +42,36 @@ def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries
     """Build into a folder beside ``site_dir`` and swap it in; ``before_swap`` may still refuse it (by raising),
     and then the folder is removed and ``site_dir`` stays as it was. ``cache``: replay and record rendered
     pages (generator/site/cache.py)."""
-    config_file = root / "mkdocs.yml"
-    if not config_file.is_file():
-        raise SiteBuildError(f"no mkdocs.yml in {root}")
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
-    plugin = None
-    try:
-        logging.getLogger("mkdocs").setLevel(logging.WARNING)
-        config = load_config(config_file=str(config_file), site_dir=str(staging), strict=True)
-        plugin = config.plugins.get("trustfund")
-        if plugin is None:
-            raise SiteBuildError("mkdocs.yml does not enable the trustfund plugin")
+    def hand_over(plugin: Any) -> None:
         plugin.checked = books
         plugin.queries = queries
         plugin.use_cache = cache  # the rebuild cache of rendered pages (generator/site/cache.py)
+
+    staging = staging_beside(root, site_dir)
+    run_mkdocs(root, staging, staging, hand_over, before_swap)
+    swap(staging, site_dir)
+
+
+def staging_beside(root: Path, target: Path) -> Path:
+    if not (root / "mkdocs.yml").is_file():
+        raise SiteBuildError(f"no mkdocs.yml in {root}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+
+
+def run_mkdocs(root: Path, site_dir: Path, staging: Path, hand_over: Callable[[Any], None],
+               before_swap: Callable[[], None] | None = None) -> Any:
+    """MkDocs' build of the repository's site into ``site_dir`` (inside ``staging``, which is removed when the
+    build fails or ``before_swap`` refuses it), the trustfund plugin given what ``hand_over`` gives it. The
+    plugin, for what it made."""
+    plugin = None
+    try:
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+        plugin = config.plugins.get("trustfund")
+        if plugin is None:
+            raise SiteBuildError("mkdocs.yml does not enable the trustfund plugin")
+        hand_over(plugin)
         build(config)
         if before_swap is not None:
             before_swap()
@@ -66,7 +82,7 @@ def build_site_into(root: Path, site_dir: Path, books: dict[str, Books], queries
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap(staging, site_dir)
+    return plugin
 
 
 BOOKS_FOLDERS = ("ledgers", "budgets", "notices")
@@ -107,11 +123,11 @@ def replace_site(site_dir: Path, fill: Callable[[Path], bool]) -> bool:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap(staging, site_dir)
+    swap(staging, site_dir)
     return True
 
 
-def _swap(staging: Path, site_dir: Path) -> None:
+def swap(staging: Path, site_dir: Path) -> None:
     """Put the new site in place; the old one is removed only after the new one is there."""
     old = None
     if site_dir.exists():

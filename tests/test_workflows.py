@@ -21,6 +21,7 @@ check.yml runs it, the same pull request is refused by the base's rules, and the
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -225,9 +226,14 @@ def test_the_publish_workflow_deploys_only_after_a_good_build() -> None:
     workflow = yaml.safe_load((WORKFLOWS / "publish.yml").read_text(encoding="utf-8"))
     assert workflow["permissions"] == {"contents": "read"}
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
-    deploy = workflow["jobs"]["deploy"]
-    assert deploy["needs"] == "build"
+    jobs = workflow["jobs"]
+    deploy = jobs["deploy"]
+    assert deploy["needs"] == "assemble" and "needs.assemble.result == 'success'" in deploy["if"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    # Only the deploy job can write anything; only the first job reads the issues (the queries snapshot).
+    assert {name: job_["permissions"] for name, job_ in jobs.items() if name != "deploy"} == {
+        "list": {"contents": "read", "issues": "read"}, "part": {"contents": "read"},
+        "assemble": {"contents": "read"}}
     for name in ("check.yml", "publish.yml"):
         text = (WORKFLOWS / name).read_text(encoding="utf-8")
         for step in (s for job in yaml.safe_load(text)["jobs"].values() for s in job["steps"] if "uses" in s):
@@ -235,3 +241,92 @@ def test_the_publish_workflow_deploys_only_after_a_good_build() -> None:
             if step["uses"].startswith("actions/checkout@"):
                 assert step["with"]["persist-credentials"] is False, f"{name}: {step['name']} keeps the token"
         assert "fetch-depth: 0" in text
+
+
+def test_the_district_is_built_as_a_matrix_of_batches_then_assembled_once() -> None:
+    jobs = yaml.safe_load((WORKFLOWS / "publish.yml").read_text(encoding="utf-8"))["jobs"]
+    names = [step.get("name") for step in jobs["list"]["steps"]]
+    # Signatures are verified before anything is built; a failure there stops every later job.
+    assert names.index("Verify signatures") < names.index("List the compounds in batches")
+    part = jobs["part"]
+    assert part["needs"] == "list" and part["strategy"]["fail-fast"] is False
+    assert part["strategy"]["matrix"] == {"include": "${{ fromJSON(needs.list.outputs.batches) }}"}
+    # Every job of a run prints one build date, so the parts' stamps agree and assemble may join them.
+    assert part["env"]["SOURCE_DATE_EPOCH"] == jobs["assemble"]["env"]["SOURCE_DATE_EPOCH"] \
+        == "${{ needs.list.outputs.epoch }}"
+    steps = {step.get("name"): step for step in part["steps"]}
+    restore, save = steps["Restore the batch's last good parts"], steps["Keep the batch's parts for the next run"]
+    assert restore["uses"].startswith("actions/cache/restore@") and save["uses"].startswith("actions/cache/save@")
+    assert restore["with"]["restore-keys"] == "parts-${{ matrix.batch }}-"
+    assert save["with"]["key"] == restore["with"]["key"] and save["if"] == "${{ !cancelled() }}"
+    assert "trustfund build --compound" in steps["Check and build each compound's part"]["run"]
+    # The assembly runs when some batches failed (their compounds' last good parts are in the artifacts).
+    assemble = jobs["assemble"]
+    assert assemble["needs"] == ["list", "part"] and "!cancelled()" in assemble["if"]
+    assert "needs.list.result == 'success'" in assemble["if"]
+    run = {step.get("name"): step.get("run", "") for step in assemble["steps"]}
+    assert run["Assemble the site"].startswith("trustfund assemble parts/* --site-dir \"$RUNNER_TEMP/site\"")
+    assert [name for name in run if name.startswith(("Copy the site", "Upload the site"))] == [
+        "Copy the site to the S3-compatible bucket", "Upload the site"]
+
+
+def run_publish_step(job_name: str, step_name: str, workspace: Path, env: dict[str, str]) -> tuple[int, str]:
+    """One `run` step of publish.yml as GitHub runs it (bash -eo pipefail), with this project's trustfund."""
+    step = next(s for s in job("publish.yml", job_name)["steps"] if s.get("name") == step_name)
+    runner_env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    runner_env.update(env, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=workspace,
+                            env=runner_env, capture_output=True, text=True, check=False, timeout=900)
+    return result.returncode, result.stdout + result.stderr
+
+
+def batches_of(workspace: Path, compounds: list[str]) -> dict[str, str]:
+    for compound in compounds:
+        (workspace / "ledgers" / compound).mkdir(parents=True, exist_ok=True)
+    output = workspace / "output.txt"
+    output.write_text("", encoding="utf-8")
+    code, log = run_publish_step("list", "List the compounds in batches", workspace, {"GITHUB_OUTPUT": str(output)})
+    assert code == 0, log
+    lines = dict(line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines())
+    assert lines["epoch"].isdigit()
+    return {compound: entry["batch"] for entry in json.loads(lines["batches"]) for compound in
+            entry["compounds"].split()}
+
+
+def test_twelve_hundred_compounds_make_fewer_than_256_jobs_each_compound_in_one_stable_batch(tmp_path: Path) -> None:
+    compounds = [f"compound-{number:04d}" for number in range(1200)]
+    found = batches_of(tmp_path, compounds)
+    assert sorted(found) == compounds  # each compound exactly once
+    assert len(set(found.values())) <= 200 < 256
+    # A new compound does not move the others: each batch finds its cached parts again.
+    again = batches_of(tmp_path, ["a-new-compound"])
+    assert {compound: again[compound] for compound in compounds} == found
+
+
+def test_a_compound_that_fails_in_the_matrix_keeps_its_last_good_part(tmp_path: Path) -> None:
+    """The batch job's own steps over a copy of the example books, a part of each already in the cache."""
+    workspace = tmp_path / "workspace"
+    for name in ("ledgers", "budgets", "notices", "site_src"):
+        shutil.copytree(PROJECT / name, workspace / name)
+    shutil.copy(PROJECT / "mkdocs.yml", workspace / "mkdocs.yml")
+    env = {"COMPOUNDS": "hetang-court qingshui-garden", "SOURCE_DATE_EPOCH": "1790000000",
+           "RUNNER_TEMP": str(tmp_path / "runner")}
+    code, log = run_publish_step("part", "Check and build each compound's part", workspace, env)
+    assert code == 0 and not (workspace / "failed.txt").read_text(encoding="utf-8"), log
+    kept = (workspace / "parts" / "hetang-court" / "manifest.json").read_bytes()
+    (workspace / "parts" / "gone-compound").mkdir()  # a compound removed from the batch since the last run
+    month = workspace / "ledgers" / "hetang-court" / "2026" / "01.beancount"
+    month.write_text(month.read_text(encoding="utf-8") + '\n2026-01-30 * "无凭证号"\n'
+                     "  Expenses:Cleaning   10.00 CNY\n  Assets:Bank:Fund\n", encoding="utf-8")
+    code, log = run_publish_step("part", "Check and build each compound's part", workspace, env)
+    assert code == 0, log
+    assert (workspace / "failed.txt").read_text(encoding="utf-8") == "hetang-court\n"
+    assert (workspace / "parts" / "hetang-court" / "manifest.json").read_bytes() == kept
+    assert sorted(path.name for path in (workspace / "parts").iterdir()) == ["hetang-court", "qingshui-garden"]
+    code, log = run_publish_step("part", "Report the compounds that failed", workspace, env)
+    assert code == 1 and "hetang-court" in log
+    code, log = run_publish_step("assemble", "Assemble the site", workspace, env)
+    assert code == 0, log
+    assert (tmp_path / "runner" / "site" / "hetang-court" / "index.html").is_file()
+
+

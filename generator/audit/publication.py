@@ -31,10 +31,13 @@ class Publication:
     notes: list[str] = field(default_factory=list)  # warnings for the build's log, never a reason to stop
 
 
-def gather(root: Path, checked: dict[str, Books] | None = None, queries: Path | None = None) -> Publication:
-    """Everything the site shows. Books handed over as ``checked`` are not checked again. A snapshot of the
-    owners' queries is untrusted and never stops the publication: what cannot be read is left out, with a note."""
-    books = checked if checked is not None else {cid: load_books(root, cid) for cid in compound_ids(root)}
+def gather(root: Path, checked: dict[str, Books] | None = None, queries: Path | None = None,
+           compound: str | None = None) -> Publication:
+    """Everything the site shows (of one ``compound`` only, for its part of a district site). Books handed over
+    as ``checked`` are not checked again. A snapshot of the owners' queries is untrusted and never stops the
+    publication: what cannot be read is left out, with a note."""
+    chosen = [compound] if compound is not None else compound_ids(root)
+    books = checked if checked is not None else {cid: load_books(root, cid) for cid in chosen}
     if checked is None:
         findings = findings_of(root, books.values())
         if findings:

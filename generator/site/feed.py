@@ -98,9 +98,11 @@ def entries(views: list[CompoundView], w: Words, site_url: str, pages: Collectio
 
 
 def atom_feed(env: Environment, views: list[CompoundView], w: Words, site_url: str, pages: Collection[str],
-              commit_time: str | None = None) -> bytes:
-    """The feed as UTF-8 XML. ``commit_time`` (ISO 8601) dates a feed that has no entries yet."""
-    listed = entries(views, w, site_url, pages)
+              commit_time: str | None = None, listed: list[Entry] | None = None) -> bytes:
+    """The feed as UTF-8 XML. ``commit_time`` (ISO 8601) dates a feed that has no entries yet. ``listed``: the
+    entries, newest first, when they were gathered from a district's parts rather than from ``views``."""
+    if listed is None:
+        listed = entries(views, w, site_url, pages)
     if listed:
         updated = listed[0].updated
     elif commit_time:

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 
 from generator.books.chart import covers
 from generator.books.fees import period_months
+from generator.books.listing import Listing
 from generator.books.notices import Notice
 from generator.books.trustee import Allowance
 from generator.money import parse_amount, share
@@ -37,7 +38,7 @@ from generator.site.csp import policy as csp_policy
 from generator.site.compiled import template_cache
 from generator.site.downloads import file_size, ledger_groups, member_name, write_ledger_zip, write_transactions_zip
 from generator.site.evidence import Preview, Previews
-from generator.site.feed import FEED, SHARE_IMAGE, atom_feed
+from generator.site.feed import FEED, SHARE_IMAGE, Entry, atom_feed
 from generator.site.glossary import TERMS, terms_filter, what_is_filter
 from generator.site.month_items import ItemWriter, page_breaks
 from generator.site.notice_body import render_body
@@ -67,6 +68,16 @@ PAGE_BYTES = 240_000
 # whole sheet opens in Excel/WPS from the link.
 SHEET_ROWS_SHOWN = 30
 NO_ROWS: list[Row] = []  # shared, never changed: most items have no queries
+
+
+@dataclass
+class District:
+    """What the shared pages show of a district's compounds when not every compound's books are loaded: each
+    compound's navigation entry (every compound, in order), its front page row by language, and the feed's
+    entries (newest first). See generator/site/parts.py."""
+    listings: list[Listing]
+    cards: list[dict[str, dict[str, Any]]] | None = None
+    feed: list[Entry] | None = None
 
 
 @dataclass
@@ -113,6 +124,14 @@ class Site:
         w = Words(language)
         return target, {"lang": "zh-CN" if language == "en" else "en", "text": w("switch_language"),
                         "label": w("switch_label")}
+
+
+def listing_of(view: CompoundView) -> Listing:
+    """The compound's entry in the navigation, from its loaded books (generator/books/listing.py reads the same
+    facts without them)."""
+    profile = view.compound.profile
+    return Listing(view.id, profile.name if profile else view.id, profile.name_en if profile else view.id,
+                   max(view.budgets) if view.budgets else None, view.fees is not None)
 
 
 def file_kind(path: str) -> str | None:
@@ -164,6 +183,10 @@ class SiteBuilder:
         self.openings: dict[str, dict[tuple[int, int], Decimal]] = {}  # each compound's fund at each month's start
         self.written: dict[str, int] = {}  # the files written beside the pages (generator/site/beside.py): sizes
         self.memo: Memo | None = None  # the rebuild cache: units of work replayed when their inputs are unchanged
+        # A district's part or its assembly (generator/site/parts.py): every compound of the navigation, and the
+        # front page's rows (by language), when they are not all among the views built here.
+        self.listings: list[Listing] | None = None
+        self.cards: list[dict[str, dict[str, Any]]] | None = None
         # The paginated months: a month's folder → each voucher's and category anchor's page folder (month_page).
         self.month_parts: dict[str, dict[str, str]] = {}
 
@@ -266,37 +289,64 @@ class SiteBuilder:
                 for group, names in ledger_groups(list(relatives)).items()}
 
     def pages(self, views: list[CompoundView]) -> None:
-        rows = []
         for view in views:
             self.compound(view)
-            year = view.years.get(view.current_year) if view.current_year else None
-            budget = view.budgets.get(view.current_year) if view.current_year else None
-            rows.append({"link": rel(urls.HOME, urls.compound(view.id)), "name": self.compound_name(view),
-                         "balance": self.balance(view), "year": view.current_year,
-                         "income": year.income if year else Decimal(0),
-                         "spending": year.spending if year else Decimal(0),
-                         "budget_used": share(budget.total_spent, budget.total_cap) if budget else None,
-                         "rates": self.headline_rates(view), "fee_rate": self.fee_headline(view)})
-        self.render(urls.page(urls.HOME), self.w("site_title"), "index.html", compounds=rows)
+        cards = [card[self.language] for card in self.cards] if self.cards is not None else \
+            [self.card(view) for view in views]
+        self.render(urls.page(urls.HOME), self.w("site_title"), "index.html",
+                    compounds=[self.card_row(card) for card in cards])
         self.glossary_page()
-        self.site.nav = self.navigation(views)
+        self.site.nav = self.navigation(self.listings if self.listings is not None else
+                                        [listing_of(view) for view in views])
 
-    def navigation(self, views: list[CompoundView]) -> list[NavItem]:
+    def card(self, view: CompoundView) -> dict[str, Any]:
+        """The compound's row on the front page, as plain data (figures as exact decimal text): a district's
+        part build hands it to ``trustfund assemble`` in its manifest, and a whole build renders it the same way."""
+        year = view.years.get(view.current_year) if view.current_year else None
+        budget = view.budgets.get(view.current_year) if view.current_year else None
+        rates, fee_rate = self.headline_rates(view), self.fee_headline(view)
+
+        def text(value: Decimal | None) -> str | None:
+            return None if value is None else str(value)
+
+        return {"id": view.id, "name": self.compound_name(view), "year": view.current_year,
+                "balance": str(self.balance(view)), "income": str(year.income if year else Decimal(0)),
+                "spending": str(year.spending if year else Decimal(0)),
+                "budget_used": text(share(budget.total_spent, budget.total_cap)) if budget else None,
+                "rates": {"rate": text(rates.last.response_rate), "label": rates.last_label} if rates else None,
+                "fee_rate": {"rate": text(fee_rate.last.rate), "label": fee_rate.last_label} if fee_rate else None}
+
+    @staticmethod
+    def card_row(card: dict[str, Any]) -> dict[str, Any]:
+        def number(value: str | None) -> Decimal | None:
+            return None if value is None else Decimal(value)
+
+        rates, fee_rate = card["rates"], card["fee_rate"]
+        return {"link": rel(urls.HOME, urls.compound(card["id"])), "name": card["name"], "year": card["year"],
+                "balance": Decimal(card["balance"]), "income": Decimal(card["income"]),
+                "spending": Decimal(card["spending"]), "budget_used": number(card["budget_used"]),
+                "rates": Row(last=Row(response_rate=number(rates["rate"])), last_label=rates["label"])
+                if rates else None,
+                "fee_rate": Row(last=Row(rate=number(fee_rate["rate"])), last_label=fee_rate["label"])
+                if fee_rate else None}
+
+    def navigation(self, listings: list[Listing]) -> list[NavItem]:
         """Compounds and their main sections only: years and months are reached from the pages."""
         nav: list[NavItem] = [{self.w("site_title"): urls.page(urls.HOME)}]
-        for view in views:
-            cid = view.id
+        for listing in listings:
+            cid = listing.id
             sections: list[NavItem] = [{self.w("dashboard"): urls.page(urls.compound(cid))}]
-            if view.budgets:
-                sections.append({self.w("budget"): urls.page(urls.budget(cid, max(view.budgets)))})
-            if view.fees is not None:
+            if listing.budget_year is not None:
+                sections.append({self.w("budget"): urls.page(urls.budget(cid, listing.budget_year))})
+            if listing.fees:
                 sections.append({self.w("fees"): urls.page(urls.fees(cid))})
             sections += [{self.w("notices"): urls.page(urls.notices(cid))},
                          {self.w("search"): urls.page(urls.search(cid))},
                          {self.w("queries"): urls.page(urls.queries(cid))},
                          {self.w("history"): urls.page(urls.history(cid))},
                          {self.w("downloads"): urls.page(urls.data(cid))}]
-            nav.append({str(escape(self.compound_name(view))): sections})  # the theme prints section names unescaped
+            # the theme prints section names unescaped
+            nav.append({str(escape(listing.name_in(self.language))): sections})
         nav.append({self.w("glossary"): urls.page(urls.GLOSSARY)})
         return nav
 
@@ -1339,15 +1389,19 @@ class EnglishPart(SiteBuilder):
 def build_site(views: list[CompoundView], language: str, repo_url: str | None, spool: Path | None = None,
                histories: dict[str, History | None] | None = None,
                provenance: Provenance | None = None, built: datetime.date | None = None,
-               site_url: str | None = None, english: bool = True, memo: Memo | None = None) -> Site:
+               site_url: str | None = None, english: bool = True, memo: Memo | None = None,
+               district: District | None = None) -> Site:
     """Every page and file of the site, with its navigation and footer, from the owners' views of the books.
 
     A Chinese site (``language`` zh) has English pages beside it under ``urls.ENGLISH`` unless ``english`` is
-    false (``EnglishPart``); an English site is English throughout."""
+    false (``EnglishPart``); an English site is English throughout. ``district`` gives what the navigation, the
+    front page and the feed show of compounds that are not among ``views`` (generator/site/parts.py)."""
     previews = Previews.for_books(sorted({view.compound.root for view in views}))
     builder = SiteBuilder(language, repo_url, spool, histories, previews)
     builder.site_url = site_url
     builder.memo = memo
+    if district is not None:
+        builder.listings, builder.cards = district.listings, district.cards
     builder.provenance = builder.footer(provenance or Provenance(None, None), built or datetime.date.today())
     builder.provenance_text = builder.provenance_line(provenance or Provenance(None, None),
                                                       built or datetime.date.today())
@@ -1355,17 +1409,20 @@ def build_site(views: list[CompoundView], language: str, repo_url: str | None, s
     site.footer = builder.provenance
     site.notes = [*previews.notes, previews.summary()]
     site.language = language
-    shares = describe(views, builder.w)
+    names = [listing.name_in(language) for listing in district.listings] if district else None
+    shares = describe(views, builder.w, names)
     for uri, built_page in site.pages.items():
         shared = shares.get(uri)
         built_page.share_title = shared.title if shared and shared.title else plain(built_page.title)
         built_page.description = shared.description if shared else builder.w("site_description")
     if english and language == "zh":
-        english_part(site, builder, views, provenance or Provenance(None, None), built or datetime.date.today())
+        english_part(site, builder, views, provenance or Provenance(None, None), built or datetime.date.today(),
+                     [listing.name_en for listing in district.listings] if district else None)
     site.head = {"share_image": urls.asset(SHARE_IMAGE)}
     if site_url:  # Atom needs absolute addresses: without the site's own, there is no feed
         site.files[FEED] = atom_feed(builder.env, views, builder.w, site_url, site.pages,
-                                     (provenance or Provenance(None, None)).commit_time)
+                                     (provenance or Provenance(None, None)).commit_time,
+                                     district.feed if district else None)
         site.head |= {"feed": FEED, "feed_title": builder.w("feed_title")}
         if site.english:  # the feed is Chinese; its name on an English page is English
             site.head["feed_title_en"] = Words("en")("feed_title")
@@ -1373,7 +1430,7 @@ def build_site(views: list[CompoundView], language: str, repo_url: str | None, s
 
 
 def english_part(site: Site, chinese: SiteBuilder, views: list[CompoundView], provenance: Provenance,
-                 built: datetime.date) -> None:
+                 built: datetime.date, names: list[str] | None = None) -> None:
     """The English pages of ``EnglishPart`` added to a Chinese site, with their navigation and footer, and
     each page's switch to its version in the other language (or the nearest page that has one)."""
     part = EnglishPart("en", chinese.repo_url, None, chinese.histories)
@@ -1383,10 +1440,11 @@ def english_part(site: Site, chinese: SiteBuilder, views: list[CompoundView], pr
     part.month_parts = chinese.month_parts  # the pages of the months in pages, for links to their categories
     part.written = chinese.written  # the downloads and their sizes
     part.memo = chinese.memo
+    part.listings, part.cards = chinese.listings, chinese.cards
     part.provenance = part.footer(provenance, built)
     with urls.writing_english():
         pages = part.build(views).pages
-    shares = describe(views, part.w)
+    shares = describe(views, part.w, names)
     for uri, built_page in pages.items():
         shared = shares.get(uri)
         built_page.share_title = shared.title if shared and shared.title else plain(built_page.title)

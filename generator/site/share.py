@@ -100,13 +100,15 @@ def month_line(w: Words, name: str, month: Month, currency: str) -> str:
                    count=len(month.items)))
 
 
-def describe(views: list[CompoundView], w: Words) -> dict[str, Share]:
+def describe(views: list[CompoundView], w: Words, every_name: list[str] | None = None) -> dict[str, Share]:
     """Each page's share title and first line, keyed by the page's Markdown source (``urls.page``). Pages not
-    listed (hand-written ones, pages added later) are shared with their own title and the site's description."""
+    listed (hand-written ones, pages added later) are shared with their own title and the site's description.
+    ``every_name``: the front page names every compound of a district, not only those in ``views``."""
     language = w.language
     names = [compound_name(view, language) for view in views]
+    listed = names if every_name is None else every_name
     shares = {urls.page(urls.HOME): Share(w("site_title"), plain(w("share_home", names=(
-        "、" if language == "zh" else ", ").join(names)) if names else w("site_description"), DESCRIPTION_LIMIT))}
+        "、" if language == "zh" else ", ").join(listed)) if listed else w("site_description"), DESCRIPTION_LIMIT))}
     for view, name in zip(views, names, strict=True):
         shares.update(_compound(view, plain(name), w))
     return shares
