@@ -72,16 +72,18 @@ def amount(term: str) -> tuple[int, int] | None:
     return cents, cents if exact else cents + 99
 
 
+def spread(text: str, size: int, most: int) -> list[str]:
+    """The script's spread(): up to ``most`` runs of ``size`` characters, from the text's start to its end."""
+    count = len(text) - size + 1
+    taken = min(count, most)
+    positions = [0] if taken == 1 else [round_half_up(i * (count - 1) / (taken - 1)) for i in range(taken)]
+    return [text[at:at + size] for at in positions]
+
+
 def keys(term: str, cents: tuple[int, int] | None) -> dict[str, list[str]]:
-    """The script's keys(): a word's text pieces, digit runs and amounts in yuan."""
-    if len(term) <= 3:
-        text = [term]
-    else:
-        count = len(term) - 2
-        taken = min(count, 8)
-        positions = [0] if taken == 1 else [round_half_up(i * (count - 1) / (taken - 1)) for i in range(taken)]
-        text = [term[at:at + 3] for at in positions]
-    digits = [run[:8] for run in re.findall(r"[0-9]{4,}", term)]
+    """The script's keys(): a word's text pieces, four-digit runs and amounts in yuan."""
+    text = [term] if len(term) <= 3 else spread(term, 3, 8)
+    digits = [run for number in re.findall(r"[0-9]{4,}", term) for run in spread(number, 4, 4)]
     yuans = [str(yuan) for yuan in range(cents[0] // 100, cents[1] // 100 + 1)] if cents else []
     return {"t": text, "d": digits, "a": yuans}
 

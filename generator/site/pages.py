@@ -1250,7 +1250,7 @@ class SiteBuilder:
         A month, ``YYYY-MM.json``: ``{"year": 2026, "month": 3, "link": "../2026/03/", "categories":
         [["维修费"], ["电梯维修费", 0]], "texts": ["升达电梯", "电梯配件更换"], "items": [["2026-0042", 15, 0, 1,
         [[1, -1500000]]], [1, 15, 0, 1, [[1, -23921]]]]}`` — an item is its voucher (or the step from the
-        previous voucher's number, search.voucher_cell), day, payee and description (numbers in ``texts``)
+        previous voucher's number, search.voucher_cells), day, payee and description (numbers in ``texts``)
         and legs; a leg is its category's number and its amount in cents from the fund's side (and its
         currency when not the compound's). A category is its display name and its parent category's number.
         """
@@ -1299,20 +1299,20 @@ class SiteBuilder:
                     return text_numbers[value]
 
                 items: list[list[Any]] = []
-                searched: set[str] = set()
+                searched: set[str] = set()  # every text an item of the month is found by, once
                 yuans: set[int] = set()
-                previous: str | None = None
-                for item in month.items:
+                vouchers = search.voucher_cells(item.voucher for item in month.items)
+                for item, voucher in zip(month.items, vouchers, strict=True):
                     legs = []
                     for leg in item.legs:
                         cents = in_cents(leg.amount)
                         yuans.add(abs(cents) // 100)
                         legs.append([category(leg.account), cents, *([leg.currency] if leg.currency != currency else [])])
                         searched.update(path(leg.account))
-                    items.append([search.voucher_cell(previous, item.voucher), item.date.day, text(item.payee),
-                                  text(item.narration), legs])
-                    previous = item.voucher
-                    searched.update((item.voucher, item.payee, item.narration, *search.dates(item.date.year, item.date.month, item.date.day)))
+                    items.append([voucher, item.date.day, text(item.payee), text(item.narration), legs])
+                    searched.update((item.voucher, item.payee, item.narration))
+                for day in {item.date.day for item in month.items}:
+                    searched.update(search.dates(year_number, number, day))
                 terms.add(year_number, number, searched, yuans)
                 records = {"year": year_number, "month": number,
                            "link": rel(folder, urls.month(view.id, year_number, number)),

@@ -8,10 +8,11 @@ Now it fetches:
 
 1. the term shards its words need (``terms-<n>.json``): for each key, the months whose items hold it. A key
    is a piece of an item's text, folded as the script folds it (NFKC, lower case): ``t`` every run of one
-   to three characters, ``d`` every run of four to eight ASCII digits (a voucher or a long number, which
-   trigrams of digits cannot tell apart), ``a`` each leg's amount in whole yuan. A word's months are those
-   holding all its pieces (its trigrams and its longest digit run) — a superset of the months that hold the
-   word — or, for an amount, also those with that amount; a query's months hold every word;
+   to three characters, ``d`` every run of four ASCII digits (of vouchers and long numbers, which trigrams
+   of digits cannot tell apart), ``a`` each leg's amount in whole yuan. A word's months are those holding
+   all its pieces (up to eight of its trigrams and four of the four-digit runs in each of its numbers) — a
+   superset of the months that hold the word — or, for an amount, also those with that amount; a query's
+   months hold every word;
 2. then only those months' records (``YYYY-MM.json``), newest first, until it has a screenful, and more
    when the reader asks for earlier results. It still matches each word on the records themselves, by the
    same rules as before, so it finds exactly what the whole index would.
@@ -27,12 +28,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 
 TEXT, DIGITS, AMOUNT = "t", "d", "a"
 MAX_GRAM = 3
 DIGIT_RUN = re.compile(r"[0-9]{4,}")
-DIGITS_MIN, DIGITS_MAX = 4, 8
+DIGIT_GRAM = 4  # 10,000 keys at most: a voucher's number is found by the runs it holds together
 SHARD_BYTES = 12_000  # a shard's size before compression, about 4 KB gzipped
 MAX_SHARDS = 256
 VOUCHER_TAIL = re.compile(r"(.*?)([0-9]{1,15})", re.S)
@@ -57,24 +59,31 @@ def shard_of(kind: str, key: str, shards: int) -> int:
     return number % shards
 
 
-def pieces(text: str) -> Iterable[tuple[str, str]]:
-    """The keys of one folded field: every run of one to three characters without a space, and every run
-    of four to eight digits inside a longer run of digits."""
-    for size in range(1, MAX_GRAM + 1):
-        for start in range(len(text) - size + 1):
-            gram = text[start:start + size]
-            if not any(character.isspace() for character in gram):
-                yield TEXT, gram
-    for run in DIGIT_RUN.findall(text):
-        for size in range(DIGITS_MIN, min(len(run), DIGITS_MAX) + 1):
-            for start in range(len(run) - size + 1):
-                yield DIGITS, run[start:start + size]
+def runs(text: str, size: int) -> set[str]:
+    """Every run of ``size`` characters of the text, each once (the distinct ones found in C, then joined)."""
+    return {"".join(run) for run in set(zip(*(text[start:] for start in range(size)), strict=False))}
+
+
+def pieces(text: str) -> tuple[set[str], set[str]]:
+    """The keys of a folded text: every run of one to three characters (``t``), and every run of four digits
+    inside a longer run of digits (``d``). A run across a line break is a key no word finds."""
+    if len(text) < MAX_GRAM:
+        grams = {text[start:start + size] for size in (1, 2) for start in range(len(text) - size + 1)}
+    else:  # every shorter run is the start or the end of a run of three
+        grams = runs(text, MAX_GRAM)
+        pairs = {gram[:2] for gram in grams} | {gram[1:] for gram in grams}
+        grams |= pairs | {pair[:1] for pair in pairs} | {pair[1:] for pair in pairs}
+    numbers = "\n".join(DIGIT_RUN.findall(text))
+    digits = {run for run in runs(numbers, DIGIT_GRAM) if "\n" not in run}
+    return grams, digits
 
 
 def ordinal_code(ordinal: int) -> str:
     """A month as two base-36 digits (months since January of the first year: 108 years)."""
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    return digits[ordinal // 36] + digits[ordinal % 36]
+    return CODES[ordinal]
+
+
+CODES = [a + b for a in "0123456789abcdefghijklmnopqrstuvwxyz" for b in "0123456789abcdefghijklmnopqrstuvwxyz"]
 
 
 class TermIndex:
@@ -82,20 +91,24 @@ class TermIndex:
 
     def __init__(self, first_year: int) -> None:
         self.first_year = first_year
-        self.months: dict[tuple[str, str], list[int]] = {}
+        self.months: dict[str, defaultdict[str, list[int]]] = {kind: defaultdict(list) for kind in (TEXT, DIGITS, AMOUNT)}
 
     def add(self, year: int, month: int, texts: Iterable[str], yuans: Iterable[int]) -> None:
+        """A month's keys: the texts its items are found by (each once) and their amounts in whole yuan."""
         ordinal = (year - self.first_year) * 12 + month - 1
-        keys = {piece for text in texts for piece in pieces(fold(text))}
-        keys.update((AMOUNT, str(yuan)) for yuan in yuans)
-        for key in keys:
-            held = self.months.setdefault(key, [])
-            if not held or held[-1] != ordinal:
-                held.append(ordinal)
+        # One string, folded once: no piece crosses a line (the script's words never hold one), and NFKC
+        # changes nothing across a line break. A piece a time would cost ten times as much.
+        grams, digits = pieces(fold("\n".join(texts)))
+        for kind, found in ((TEXT, {gram for gram in grams if "\n" not in gram}), (DIGITS, digits),
+                            (AMOUNT, {str(yuan) for yuan in yuans})):
+            held = self.months[kind]
+            for key in found:
+                held[key].append(ordinal)
 
     def shards(self) -> list[dict[str, dict[str, str]]]:
-        postings = {key: "".join(ordinal_code(ordinal) for ordinal in sorted(months))
-                    for key, months in self.months.items()}
+        # Months were added in order: each list is sorted already.
+        postings = {(kind, key): "".join(map(CODES.__getitem__, months))
+                    for kind, held in self.months.items() for key, months in held.items()}
         total = sum(len(kind) + len(key) * 3 + len(posting) + 8 for (kind, key), posting in postings.items())
         count = 1
         while count < MAX_SHARDS and total / count > SHARD_BYTES:
@@ -106,16 +119,21 @@ class TermIndex:
         return shards
 
 
-def voucher_cell(previous: str | None, voucher: str) -> str | int:
-    """A voucher as the month's records hold it: the number to add to the previous voucher's trailing
+def voucher_cells(vouchers: Iterable[str]) -> list[str | int]:
+    """Vouchers as a month's records hold them: each the number to add to the previous voucher's trailing
     digits (same prefix, same width) when that spells it, else the voucher itself."""
-    if previous is not None:
-        before, now = VOUCHER_TAIL.fullmatch(previous), VOUCHER_TAIL.fullmatch(voucher)
+    cells: list[str | int] = []
+    before = None
+    for voucher in vouchers:
+        now = VOUCHER_TAIL.fullmatch(voucher)
+        cell: str | int = voucher
         if before and now and before[1] == now[1] and len(now[2]) == len(before[2]):
             step = int(now[2]) - int(before[2])
             if 0 < step < 1000 and before[1] + str(int(before[2]) + step).zfill(len(before[2])) == voucher:
-                return step
-    return voucher
+                cell = step
+        cells.append(cell)
+        before = now
+    return cells
 
 
 def dumps(value: object) -> str:

@@ -2,7 +2,7 @@
 // (from this site, never another host); writes everything from the books and the query with textContent,
 // never as HTML. The index is written by generator/site/search.py and pages.py (search_index):
 //   terms-<n>.json  {"t": {piece: months}, "d": {digits: months}, "a": {yuan: months}} — for each piece of
-//                   text (one to three characters), run of four to eight digits, or amount in whole yuan,
+//                   text (one to three characters), run of four digits, or amount in whole yuan,
 //                   the months that hold it: two base-36 digits a month, counted from January of data-first;
 //                   a key is in shard FNV-1a(kind + key) % data-shards.
 //   YYYY-MM.json    {"year", "month", "link": "../2026/03/", "categories": [[name], [name, parent], ...],
@@ -114,21 +114,23 @@
     });
   }
 
-  // The keys a word is looked up by: its text pieces (the word itself when short, else up to eight of its
-  // three-character pieces) and its runs of digits; and its amount in whole yuan.
-  function keys(term) {
-    var characters = Array.from(term.text);
-    var text = [];
-    if (characters.length <= 3) {
-      text.push(term.text);
-    } else {
-      var count = characters.length - 2, taken = Math.min(count, 8);
-      for (var i = 0; i < taken; i += 1) {
-        var at = taken === 1 ? 0 : Math.round(i * (count - 1) / (taken - 1));
-        text.push(characters.slice(at, at + 3).join(""));
-      }
+  // Up to ``most`` runs of ``size`` characters of a text (at least that long), spread from its start to its end.
+  function spread(text, size, most) {
+    var characters = Array.from(text);
+    var count = characters.length - size + 1, taken = Math.min(count, most), runs = [];
+    for (var i = 0; i < taken; i += 1) {
+      var at = taken === 1 ? 0 : Math.round(i * (count - 1) / (taken - 1));
+      runs.push(characters.slice(at, at + size).join(""));
     }
-    var digits = (term.text.match(/[0-9]{4,}/g) || []).map(function (run) { return run.slice(0, 8); });
+    return runs;
+  }
+
+  // The keys a word is looked up by: its text pieces (the word itself when short, else up to eight of its
+  // three-character pieces) and up to four four-digit runs of each of its numbers; its amount in whole yuan.
+  function keys(term) {
+    var text = Array.from(term.text).length <= 3 ? [term.text] : spread(term.text, 3, 8);
+    var digits = [];
+    (term.text.match(/[0-9]{4,}/g) || []).forEach(function (run) { digits = digits.concat(spread(run, 4, 4)); });
     var yuans = [];
     if (term.amount) {
       for (var yuan = Math.floor(term.amount[0] / 100); yuan <= Math.floor(term.amount[1] / 100); yuan += 1) {
