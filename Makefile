@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/actionlint .github/workflows/*.yml
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile --durations=20
 
 # The fuzz test over 2,000 mutated copies of the example books (make test runs 300 of them).
 fuzz: $(STAMP)

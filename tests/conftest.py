@@ -9,6 +9,7 @@ loader: ``plugin "generator.rules"`` in ``main.beancount``.
 from __future__ import annotations
 
 import csv
+import fcntl
 import functools
 import os
 import subprocess
@@ -213,10 +214,14 @@ def example_rosters() -> dict[str, Path]:
     missing or out of step with ``units.csv``.
     """
     rosters = {cid: PROJECT / "build" / "rosters" / f"{cid}.csv" for cid in EXAMPLES}
-    if any(not path.is_file() or roster_codes(path, "code") != roster_codes(
-            PROJECT / "ledgers" / cid / "units.csv", "unit") for cid, path in rosters.items()):
-        subprocess.run([sys.executable, str(PROJECT / "examples" / "make_examples.py"), "--private-rosters"],
-                       check=True, capture_output=True, timeout=120)
+    (PROJECT / "build").mkdir(exist_ok=True)
+    # The test workers (pytest -n) share build/: one writes the rosters while the others wait.
+    with (PROJECT / "build" / ".rosters.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if any(not path.is_file() or roster_codes(path, "code") != roster_codes(
+                PROJECT / "ledgers" / cid / "units.csv", "unit") for cid, path in rosters.items()):
+            subprocess.run([sys.executable, str(PROJECT / "examples" / "make_examples.py"), "--private-rosters"],
+                           check=True, capture_output=True, timeout=120)
     return rosters
 
 
