@@ -107,14 +107,15 @@ def _files(folder: Path) -> Iterator[Path]:
 def _hash_tree(digest: Any, folder: Path, relative_to: Path) -> None:
     if not folder.is_dir():
         shown = folder.relative_to(relative_to) if folder.is_relative_to(relative_to) else folder
-        digest.update(f"absent {shown}\n".encode())
+        digest.update(f"absent {shown}\n".encode("utf-8", "surrogateescape"))
         return
     for path in _files(folder):
         name = path.relative_to(relative_to).as_posix()
         if path.is_symlink():
-            digest.update(f"link {name} {os.readlink(path)}\n".encode())
+            digest.update(f"link {name} {os.readlink(path)}\n".encode("utf-8", "surrogateescape"))
             continue
-        digest.update(f"file {name} {_file_digest(path)}\n".encode())
+        # A file name need not be UTF-8 (the lint names such a file; the key must still be made).
+        digest.update(f"file {name} {_file_digest(path)}\n".encode("utf-8", "surrogateescape"))
 
 
 def _file_digest(path: Path) -> str:
@@ -131,7 +132,8 @@ def inputs_key(root: Path, paths: Iterable[Path], text: str) -> str:
             _hash_tree(digest, path, root)
             continue
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        digest.update(f"file {name} {_file_digest(path) if path.is_file() else '-'}\n".encode())
+        digest.update(f"file {name} {_file_digest(path) if path.is_file() else '-'}\n"
+                      .encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
