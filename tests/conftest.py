@@ -175,6 +175,26 @@ def preview_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["TRUSTFUND_CACHE"] = before
 
 
+REBUILD_CACHE = [False]  # on only while tests/test_rebuild_cache.py runs (its module fixture turns it on)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_rebuild_cache_between_tests() -> Iterator[None]:
+    """Builds run in the test process never replay pages or sites another test recorded: a test (or a module
+    fixture) may patch the page code at run time, which the rebuild cache's code version (the installed files)
+    cannot see. The cache is off in this process except for the tests about it."""
+    import generator.cli
+    import generator.mkdocs_plugin
+
+    whole, pages = generator.cli.rebuild_cache, generator.mkdocs_plugin.cache_folder
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(generator.cli, "rebuild_cache",
+                      lambda root, queries: whole(root, queries) if REBUILD_CACHE[0] else None)
+        patch.setattr(generator.mkdocs_plugin, "cache_folder",
+                      lambda roots: pages(roots) if REBUILD_CACHE[0] else (None, ""))
+        yield
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     return Repo(tmp_path)

@@ -22,6 +22,9 @@ def test_a_build_with_templates_compiled_before_writes_the_same_site(tmp_path: P
     assert cold.returncode == 0, cold.stderr
     compiled = {path: path.stat().st_mtime_ns for path in (tmp_path / "cache" / "templates").rglob("*.cache")}
     assert len(compiled) > 20  # trustfund's own templates and the theme's
+    for kept in (tmp_path / "cache").iterdir():  # all but the templates: the second build renders the site again
+        if kept.name != "templates":
+            shutil.rmtree(kept)
     warm = run_build(PROJECT, tmp_path / "warm")
     assert warm.returncode == 0, warm.stderr
     assert {path: path.stat().st_mtime_ns for path in (tmp_path / "cache" / "templates").rglob("*.cache")} == compiled

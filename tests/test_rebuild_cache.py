@@ -14,13 +14,14 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from generator.cli import main
 from generator.site import cache
-from tests.conftest import PROFILE, PROJECT, Repo
+from tests.conftest import PROFILE, PROJECT, REBUILD_CACHE, Repo
 
 JANUARY = """\
 2026-01-01 * "示例银行" "期初结余"
@@ -63,6 +64,14 @@ APRIL = """\
 MONTHS = {"zh month test 2026-01", "zh month test 2026-02", "zh month test 2026-03",
           "en month test 2026-01", "en month test 2026-02", "en month test 2026-03"}
 STAMPS = {"sitemap.xml", "sitemap.xml.gz"}  # the build date; the footers say it too, but a test runs in one day
+
+
+@pytest.fixture(scope="module", autouse=True)
+def rebuild_cache_on() -> Iterator[None]:
+    """The cache, off elsewhere in the test process (tests/conftest.py), is what these tests are about."""
+    REBUILD_CACHE[0] = True
+    yield
+    REBUILD_CACHE[0] = False
 
 
 def git(root: Path, *args: str) -> str:
