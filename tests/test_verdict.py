@@ -109,3 +109,18 @@ def test_entries_changed_by_a_rule_refuse_the_build(compound: Repo, tmp_path: Pa
     assert unchanged(site)
     result = run_build(compound.root, site)  # the same books without the changing rule
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("config", ['"EntriesOnly"', '"generator.books.verdict.ENTRIES_ONLY"'])
+def test_a_ledger_cannot_ask_the_rules_to_only_add_entries(compound: Repo, tmp_path: Path, config: str) -> None:
+    """The parent's "add entries, judge nothing" is an object no ledger can write: a plugin configuration
+    string, however spelled, leaves the rules judging (or is refused by the lint)."""
+    main = compound.root / "ledgers" / "test" / "main.beancount"
+    main.write_text(main.read_text(encoding="utf-8").replace('plugin "generator.rules"',
+                                                              f'plugin "generator.rules" {config}'), encoding="utf-8")
+    compound.journal(NO_VOUCHER)
+    site = published(tmp_path)
+    result = run_build(compound.root, site)
+    assert result.returncode == 1, result.stderr
+    assert "nothing was built" in result.stderr and "Traceback" not in result.stderr
+    assert unchanged(site)
