@@ -307,3 +307,31 @@ def test_a_month_in_pages_is_replayed_with_its_map_and_the_links_into_it(tmp_pat
     assert differences(tmp_path / "cached", tmp_path / "cold") == []
     history = (tmp_path / "cached" / "bench" / "history" / "index.html").read_text(encoding="utf-8")
     assert "2025/01/2/#" in history  # a voucher on January's second page is linked there, not to the month
+
+
+def test_a_recorded_unit_that_names_a_file_outside_the_site_is_rendered_again(books: Books) -> None:
+    """An entry is sealed with the digest of its content, but whoever writes the cache can seal anything: a unit
+    whose pages or files are named outside the site (an absolute path, a '..') is refused whole, never written."""
+    outside = books.folder / "outside"
+    planted = with_files = 0
+    for entry in (books.cache / "rebuild" / "pages").glob("*/*"):
+        payload = cache._checked(cache.PAGE_HEADER, entry.read_bytes())
+        assert payload is not None
+        index, _, body = payload.partition(b"\n")
+        listing = json.loads(index)
+        planted += 1
+        for page in listing["pages"]:
+            page[0] = "../" + page[0]
+        if listing["files"]:  # written where the build runs, e.g. over a .bashrc
+            with_files += 1
+            listing["files"][0][0] = str(outside / f"{planted}.csv")
+        sealed = json.dumps(listing, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" + body
+        entry.write_bytes(b"".join(cache._entry(cache.PAGE_HEADER, sealed)))
+    assert planted >= 10 and with_files >= 2
+    shutil.rmtree(books.cache / "rebuild" / "sites")  # the whole site is not restored: the units are replayed
+    code, site, phases = books.build()
+    assert code == 0
+    assert not outside.exists()
+    assert set(phases["rendered"]) >= MONTHS  # type: ignore[arg-type]
+    _, cold, _ = books.build("--no-cache")
+    assert differences(site, cold) == []

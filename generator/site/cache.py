@@ -22,7 +22,10 @@ folder inside the repository is never used, since a pull request could plant ent
   a refused build never stands for a passed check. Only whole sites, stored after the verdict, do.
 
 Every entry carries the SHA-256 of its content and is checked before use; an entry that does not match,
-cannot be read or is cut short is ignored and made again, never trusted. Writes go to a temporary file
+cannot be read or is cut short is ignored and made again, never trusted. A seal proves an entry undamaged, not
+who wrote it, so what an entry names is checked too: a site's or a unit's paths must stay inside the site
+(``in_site``), and nothing is ever unpickled. Whoever can write the cache folder could still plant pages: on
+GitHub Actions only main's own runs write the cache that main restores (.github/workflows/publish.yml). Writes go to a temporary file
 renamed into place, so a build that stops half-way leaves no half entry. Old entries are removed when the
 folder grows past its limit, least recently used first.
 """
@@ -249,6 +252,13 @@ class Sites:
                 continue
 
 
+def in_site(uri: str) -> bool:
+    """Whether a recorded page's or file's name stays inside the site: relative, no '.' or '..' part, no empty
+    one. A sealed entry only proves it was not damaged; whoever can write the cache could name any path."""
+    return bool(uri) and "\\" not in uri and "\0" not in uri and all(
+        part not in ("", ".", "..") for part in uri.split("/"))
+
+
 def fingerprint(*parts: object) -> str | None:
     """The SHA-256 of objects as pickle writes them, or None for objects pickle cannot write (such a unit is
     simply rendered). Pickled only to be hashed: nothing is ever unpickled from the cache."""
@@ -450,7 +460,7 @@ class Memo:
             # A month in pages: where each of its vouchers and categories is (the history and English pages link there).
             parts = {str(folder): {str(anchor): str(page) for anchor, page in pages.items()}
                      for folder, pages in listing["month_parts"].items()}
-            if at != len(body):
+            if at != len(body) or not all(in_site(uri) for uri, _ in [*pages, *files]):
                 return False
         except (KeyError, TypeError, ValueError, UnicodeDecodeError, AttributeError):
             return False
