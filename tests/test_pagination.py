@@ -132,7 +132,7 @@ def beancount_month(books: Path, year: int, month: int) -> tuple[list[str], dict
 
 HEADING = re.compile(r'<h3 class="tf-cat-head"(?: id="cat-([^"]+)")?><span class="tf-cat-name">(.*?)</span> '
                      r'<small>(\d+) 笔</small> <span class="num">([^<]*)</span></h3>(.*?)</table></div>', re.S)
-ENTRY = re.compile(r'<tbody(?: id="([^"]+)"| class="tf-again")>\s*<tr><td class="tf-v"><a href="([^"#]*)#([^"]+)">'
+ENTRY = re.compile(r'<tbody(?: id="([^"]+)"| class="tf-again")>\s*<tr><td><a href="([^"#]*)#([^"]+)">'
                    r'.*?<td class="num[^"]*">([^<]*)</td></tr>\s*</tbody>', re.S)
 
 

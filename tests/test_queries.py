@@ -619,7 +619,7 @@ def test_each_item_shows_its_queries_with_status_and_a_link_to_the_thread(query_
     assert f'<a href="{REPO_URL}/issues/3">质询 #3</a> <span class="tf-status answered">已答复</span>' in first
     assert f'<a href="{REPO_URL}/issues/1">质询 #1</a> <span class="tf-status open">待答复</span>' in first
     assert first.index("#3") < first.index("#1")  # newest first
-    assert '<a class="tf-ask-button" href="#ask" data-voucher="2026-0002">质询</a>' in first
+    assert '<a class="tf-ask-button" href="#ask">质询</a>' in first
     assert '<span class="tf-status completed">已办结</span>' in item_html(html, "2026-0004")
     assert '<span class="tf-status not_planned">不予处理</span>' in item_html(html, "2026-0005")
     assert "质询 #13" not in html and "2026-9999" not in html  # another compound's; a voucher that is not here

@@ -679,7 +679,6 @@ class SiteBuilder:
                 self.preview_file(view.id, preview)
             rows.append(Row(link=vouchers + quote(e.name), label=self.w(
                 "evidence_label", kind=kind, format=self.w("evidence_format_pdf" if e.pdf else "evidence_format_image")),
-                alt=self.w("evidence_preview_pdf" if e.pdf else "evidence_preview_image", kind=kind),
                 preview=previews + preview.name if preview else None,
                 width=preview.width if preview else 0, height=preview.height if preview else 0))
         return rows

@@ -51,8 +51,6 @@ WORDS: dict[str, dict[str, str]] = {
     "evidence_label": {"zh": "{kind}（{format}）", "en": "{kind} ({format})"},
     "evidence_format_pdf": {"zh": "PDF", "en": "PDF"},
     "evidence_format_image": {"zh": "图片", "en": "image"},
-    "evidence_preview_pdf": {"zh": "{kind}第1页预览", "en": "{kind}, preview of page 1"},
-    "evidence_preview_image": {"zh": "{kind}预览", "en": "{kind}, preview"},
     "detail_sheet": {"zh": "明细表", "en": "Detail sheet"},
     "unit": {"zh": "单元/车位", "en": "Unit / space"},
     "query": {"zh": "质询", "en": "Query"},

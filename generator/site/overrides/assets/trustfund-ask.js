@@ -1,4 +1,5 @@
-// trustfund: the 质询 / 报修 panel. Each item's button names its voucher; one panel per page is filled
+// trustfund: the 质询 / 报修 panel. Each item's button sits in the item's row, whose id is its voucher (a
+// panel's own data-voucher otherwise); one panel per page is filled
 // with it (textContent and URL-encoded links only, never HTML) and opened. Without scripts the button
 // still leads to the panel (#ask), whose contacts and links work without a voucher filled in.
 (function () {
@@ -28,7 +29,8 @@
   function open(event) {
     var button = event.currentTarget;
     event.preventDefault();
-    fill(button.getAttribute("data-voucher") || "");
+    var row = button.closest("tbody[id]");
+    fill(row ? row.id : "");
     panel.classList.add("open");
     panel.setAttribute("aria-hidden", "false");
     panel.focus();
