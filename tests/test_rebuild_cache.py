@@ -270,40 +270,68 @@ def test_a_cache_inside_the_repository_is_not_used(books: Books, monkeypatch: py
     assert differences(site, cold) == []
 
 
+class PagedBooks:
+    """A compound whose months are in pages (1,400 items each: benchmarks/synth.py), in git with January and
+    February; March is kept aside, for a test to add. Its cache and phase log are its own."""
+
+    COMMIT = ("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "--quiet", "--no-gpg-sign")
+
+    def __init__(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.folder = folder
+        self.root = folder / "repo"
+        self.aside = folder / "march"
+        made = subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "synth.py"), "--transactions", "16800",
+                               "--years", "1", "--start-year", "2025", "--out", str(self.root)],
+                              capture_output=True, text=True, check=False, timeout=300)
+        assert made.returncode == 0, made.stderr
+        books = self.root / "ledgers" / "bench"
+        for journal in (books / "2025").glob("*.beancount"):
+            vouchers = books / "vouchers" / "2025" / journal.stem
+            if journal.stem == "03":
+                self.aside.mkdir()
+                journal.rename(self.aside / journal.name)
+                if vouchers.is_dir():
+                    vouchers.rename(self.aside / "vouchers")
+            elif int(journal.stem) > 2:
+                journal.unlink()
+                shutil.rmtree(vouchers, ignore_errors=True)
+        shutil.copy2(PROJECT / "mkdocs.yml", self.root / "mkdocs.yml")
+        shutil.copytree(PROJECT / "site_src", self.root / "site_src")
+        git(self.root, "init", "--quiet", "--initial-branch=main")
+        self.commit("books")
+        self.log = folder / "phases.jsonl"
+        monkeypatch.setenv("TRUSTFUND_CACHE", str(folder / "cache"))
+        monkeypatch.setenv("TRUSTFUND_PHASES", str(self.log))
+
+    def commit(self, message: str) -> None:
+        git(self.root, "add", "--all")
+        git(self.root, *self.COMMIT, "--allow-empty", "-m", message)
+
+    def add_march(self) -> None:
+        books = self.root / "ledgers" / "bench"
+        (self.aside / "03.beancount").rename(books / "2025" / "03.beancount")
+        if (self.aside / "vouchers").is_dir():
+            (self.aside / "vouchers").rename(books / "vouchers" / "2025" / "03")
+        self.commit("March")
+
+    def build(self, site: str, *options: str) -> dict[str, list[str]]:
+        """A build into ``site`` (under the test's folder) that must pass: the plugin's phases."""
+        self.log.unlink(missing_ok=True)
+        assert main(["--root", str(self.root), "build", "--site-dir", str(self.folder / site), *options]) == 0
+        return json.loads(self.log.read_text(encoding="utf-8").splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def test_a_month_in_pages_is_replayed_with_its_map_and_the_links_into_it(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """A month of 1,400 items is in pages; replayed, its pages, its voucher map and the history and English
     pages' links to the page holding each voucher (``month_parts``) are as a cold build writes them."""
-    root = tmp_path / "repo"
-    made = subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "synth.py"), "--transactions", "16800",
-                           "--years", "1", "--start-year", "2025", "--out", str(root)],
-                          capture_output=True, text=True, check=False, timeout=300)
-    assert made.returncode == 0, made.stderr
-    for journal in (root / "ledgers" / "bench" / "2025").glob("*.beancount"):
-        if int(journal.stem) > 2:
-            journal.unlink()
-            shutil.rmtree(root / "ledgers" / "bench" / "vouchers" / "2025" / journal.stem, ignore_errors=True)
-    shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(PROJECT / "site_src", root / "site_src")
-    git(root, "init", "--quiet", "--initial-branch=main")
-    git(root, "add", "--all")
-    commit = ("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "--quiet", "--no-gpg-sign")
-    git(root, *commit, "-m", "books")
-    log = tmp_path / "phases.jsonl"
-    monkeypatch.setenv("TRUSTFUND_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("TRUSTFUND_PHASES", str(log))
-
-    def build(site: str, *options: str) -> dict[str, list[str]]:
-        log.unlink(missing_ok=True)
-        assert main(["--root", str(root), "build", "--site-dir", str(tmp_path / site), *options]) == 0
-        return json.loads(log.read_text(encoding="utf-8").splitlines()[-1])  # type: ignore[no-any-return]
-
-    assert "zh month bench 2025-01" in build("first")["rendered"]
+    books = PagedBooks(tmp_path, monkeypatch)
+    assert "zh month bench 2025-01" in books.build("first")["rendered"]
     assert (tmp_path / "first" / "bench" / "2025" / "01" / "2" / "index.html").is_file()  # January is in pages
-    git(root, *commit, "--allow-empty", "-m", "a new commit: the whole site's key changes, no month's")
-    phases = build("cached")
+    books.commit("a new commit: the whole site's key changes, no month's")
+    phases = books.build("cached")
     assert "zh month bench 2025-01" in phases["replayed"]
-    build("cold", "--no-cache")
+    books.build("cold", "--no-cache")
     assert differences(tmp_path / "cached", tmp_path / "cold") == []
     history = (tmp_path / "cached" / "bench" / "history" / "index.html").read_text(encoding="utf-8")
     assert "2025/01/2/#" in history  # a voucher on January's second page is linked there, not to the month
@@ -335,3 +363,24 @@ def test_a_recorded_unit_that_names_a_file_outside_the_site_is_rendered_again(bo
     assert set(phases["rendered"]) >= MONTHS  # type: ignore[arg-type]
     _, cold, _ = books.build("--no-cache")
     assert differences(site, cold) == []
+
+
+def test_the_english_summary_of_an_unchanged_month_in_pages_is_replayed(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new month renders itself and its neighbour again; January, in pages and unchanged, is replayed in both
+    languages. Its English summary's key holds January's map of pages, which the first build made as the Chinese
+    page rendered and the rebuild reads back from that page's record: the two must key alike."""
+    books = PagedBooks(tmp_path, monkeypatch)
+    first = books.build("first")
+    assert {"zh month bench 2025-01", "en month bench 2025-01"} <= set(first["rendered"])
+    books.add_march()
+    phases = books.build("cached")
+    january = {"zh month bench 2025-01", "en month bench 2025-01"}
+    assert january <= set(phases["replayed"])
+    assert month_units(set(phases["rendered"])) == {"zh month bench 2025-02", "en month bench 2025-02",
+                                                    "zh month bench 2025-03", "en month bench 2025-03"}
+    books.build("cold", "--no-cache")
+    assert differences(tmp_path / "cached", tmp_path / "cold") == []
+    summary = (tmp_path / "cached" / "en" / "bench" / "2025" / "01" / "index.html").read_text(encoding="utf-8")
+    assert "bench/2025/01/2/#cat-" in summary  # a category on January's second page is linked there
+    assert (tmp_path / "cached" / "bench" / "2025" / "03" / "2" / "index.html").is_file()  # March is shown, in pages

@@ -261,7 +261,9 @@ def in_site(uri: str) -> bool:
 
 def fingerprint(*parts: object) -> str | None:
     """The SHA-256 of objects as pickle writes them, or None for objects pickle cannot write (such a unit is
-    simply rendered). Pickled only to be hashed: nothing is ever unpickled from the cache."""
+    simply rendered). Pickled only to be hashed: nothing is ever unpickled from the cache. Pickle writes an object
+    met twice as a reference to the first, so equal parts made differently (one string shared or several equal
+    ones) may hash apart: a part that is sometimes read back from a record is given as text (``month_inputs``)."""
     try:
         data = pickle.dumps(parts, protocol=5)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
@@ -367,7 +369,12 @@ class Memo:
         if view.id not in builder.openings:
             builder.openings[view.id] = openings(view)
         evidence = [self.voucher_digest(view, name, EVIDENCE_SUFFIXES) for item in month.items for name in item.evidence]
-        parts = builder.month_parts.get(urls.month(view.id, month.year, month.month))  # the English page reads it
+        # The English page reads where each category is, for a month in pages. As text: the map is made afresh
+        # when the Chinese page renders (its folders one shared string per page) and read back from JSON when
+        # that page is replayed (a string per anchor), and pickle writes shared and separate equal strings
+        # differently, so the map itself would key the English page anew on the build after each rendering.
+        pages = builder.month_parts.get(urls.month(view.id, month.year, month.month))
+        parts = json.dumps(pages, ensure_ascii=False, sort_keys=True, separators=(",", ":")) if pages is not None else None
         return ("month", compound, digest, parts,
                 (previous.year, previous.month) if previous else None,
                 (following.year, following.month) if following else None,
