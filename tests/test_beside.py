@@ -32,7 +32,7 @@ code = main(["--root", sys.argv[1], "build", "--site-dir", sys.argv[2], "--no-ca
 print("forks", len(forks))
 sys.exit(code)
 """
-IN_ORDER = "beside.threading.active_count = lambda: 2  # as if another thread ran: no fork"
+IN_ORDER = "import threading; threading.active_count = lambda: 2  # as if another thread ran: no fork"
 
 
 def run_build(root: Path, site: Path, patch: str = "") -> subprocess.CompletedProcess[str]:

@@ -15,8 +15,9 @@ build`` books the entries, forks, and:
 Before the new site may replace the old one the parent waits for the verdict: a finding refuses the build
 exactly as before (nothing is published, the findings are printed), and entries that differ from the
 child's by the fingerprint (a rule that changed them) refuse it too, as an internal error. A child that
-fails for any reason is not trusted: the parent then runs the rules and validations itself. ``trustfund
-check``, ``serve`` and Fava load in one process, in order, as before.
+fails for any reason (raises, is killed, sends a report that cannot be read: ``generator.books.forked``) is
+not trusted: the parent then runs the rules and validations itself. ``trustfund check``, ``serve`` and Fava
+load in one process, in order, as before.
 
 Where ``os.fork`` is missing or another thread runs (a fork would copy locks held by threads it does not
 copy), the pipeline runs here, in order.
@@ -24,16 +25,17 @@ copy), the pipeline runs here, in order.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
-import pickle
-import threading
 from typing import Any
 
 from beancount import loader
 from beancount.core import data
 from beancount.ops import validation
 
+from generator.books import forked
+from generator.books.forked import ChildFailed, Forked
 from generator.errors import BookError
 
 RULES_PLUGIN = "generator.rules"
@@ -71,45 +73,21 @@ class PendingVerdict:
     """The verdict of a forked child on booked entries (see the module's description)."""
 
     def __init__(self, entries: list[data.Directive], booking_errors: list[Any], options: dict[str, Any]) -> None:
-        self.child: int | None = None
-        self.reader: int | None = None
         self.options = options
         self.booked = list(entries)  # as booked, for judging here if the child fails
         self.booking_errors = list(booking_errors)
-        reader, writer = os.pipe()
-        child = os.fork()
-        if child == 0:  # the child: judge, report, end without the parent's exit handlers
-            os.close(reader)
-            code = 0
-            try:
-                final, errors = full_pipeline(entries, booking_errors, options)
-                report = pickle.dumps((list(errors), fingerprint(final)), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # the parent judges the books itself when this fails
-                code, report = 1, b""
-            try:
-                with os.fdopen(writer, "wb") as out:
-                    out.write(report)
-            finally:
-                os._exit(code)
-        os.close(writer)
-        self.child, self.reader = child, reader
+        self.child: Forked[Verdict] | None = Forked(functools.partial(verdict_of, entries, booking_errors, options))
 
     def settle(self, entries: list[data.Directive]) -> list[BookError]:
         """Every error the pipeline reports on these books (the parent's entries, built without the rules)."""
-        assert self.child is not None and self.reader is not None, "settled twice"
-        with os.fdopen(self.reader, "rb") as report_file:
-            report = report_file.read()  # read before waiting: a full pipe would block the child
-        _, status = os.waitpid(self.child, 0)
-        self.child = self.reader = None
-        verdict: Verdict | None = None
-        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-            try:
-                verdict = pickle.loads(report)  # written by our own forked child a moment ago
-            except Exception:  # a damaged report is not trusted: judge here instead
-                verdict = None
-        if verdict is None:  # judge here, in order, as trustfund check does: the books were booked before the fork
+        assert self.child is not None, "settled twice"
+        child, self.child = self.child, None
+        try:
+            errors, theirs = child.result()
+        except ChildFailed:  # not trusted: judge here, in order, as trustfund check does (booked before the fork)
             return full_pipeline(self.booked, self.booking_errors, self.options)[1]
-        errors, theirs = verdict
+        finally:
+            child.abandon()  # reaped already, unless waiting for it was interrupted
         if theirs != fingerprint(entries):
             raise VerdictError("the rules changed the entries they were given, so the site was built from "
                                "different entries than the check judged; build again with "
@@ -118,12 +96,14 @@ class PendingVerdict:
 
     def abandon(self) -> None:
         if self.child is not None:
-            os.kill(self.child, 9)
-            os.waitpid(self.child, 0)
+            self.child.abandon()
             self.child = None
-        if self.reader is not None:
-            os.close(self.reader)
-            self.reader = None
+
+
+def verdict_of(entries: list[data.Directive], booking_errors: list[Any], options: dict[str, Any]) -> Verdict:
+    """The child's work: the whole pipeline's errors and the fingerprint of the entries it ended with."""
+    final, errors = full_pipeline(entries, booking_errors, options)
+    return list(errors), fingerprint(final)
 
 
 class VerdictError(RuntimeError):
@@ -131,7 +111,7 @@ class VerdictError(RuntimeError):
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and threading.active_count() == 1 and not os.environ.get("TRUSTFUND_IN_ORDER")
+    return forked.can_fork() and not os.environ.get("TRUSTFUND_IN_ORDER")
 
 
 def judge(entries: list[data.Directive], booking_errors: list[Any], options: dict[str, Any], beside: bool,
