@@ -45,7 +45,7 @@ def load(name: str) -> Any:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def by_size(rows: list[dict[str, Any]] | dict[str, Any] | None) -> dict[int, dict[str, Any]]:
+def by_size(rows: list[dict[str, Any]] | dict[str, Any] | None) -> dict[Any, dict[str, Any]]:
     """A script's results by size (its file holds them under "results", beside when and where it ran)."""
     if isinstance(rows, dict):
         rows = rows.get("results")
